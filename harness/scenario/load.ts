@@ -1,0 +1,154 @@
+/**
+ * Loading suites: YAML files validated against the schema, with every
+ * problem reported as `file:line:col: message` and a caret under the
+ * offending text (after hurl), and TypeScript suites that default-export
+ * the same shape. An invalid file stops the run before anything is sent.
+ */
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
+import type { z } from 'zod';
+import { SmtpTestError } from '../errors.ts';
+import { SuiteSchema, type LoadedScenario, type Suite } from './schema.ts';
+
+export interface ScenarioProblem {
+  file: string;
+  line: number;
+  col: number;
+  message: string;
+  /** The source line and a caret, for display. */
+  excerpt?: string;
+}
+
+export class ScenarioFileError extends SmtpTestError {
+  readonly problems: ScenarioProblem[];
+  constructor(problems: ScenarioProblem[]) {
+    super('E_SCENARIO', problems.map(formatProblem).join('\n'));
+    this.problems = problems;
+  }
+}
+
+export function formatProblem(p: ScenarioProblem): string {
+  return `${p.file}:${p.line}:${p.col}: ${p.message}` + (p.excerpt ? `\n${p.excerpt}` : '');
+}
+
+/** Loads one suite file (.yaml, .yml or .ts). Throws ScenarioFileError listing every problem. */
+export async function loadSuiteFile(file: string): Promise<Suite> {
+  if (file.endsWith('.ts') || file.endsWith('.js')) return loadModuleSuite(file);
+  const source = await fs.readFile(file, 'utf8');
+  return parseSuiteYaml(source, file);
+}
+
+export function parseSuiteYaml(source: string, file: string): Suite {
+  const lc = new LineCounter();
+  const doc = parseDocument(source, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
+  const at = (offset: number, message: string): ScenarioProblem => {
+    const { line, col } = lc.linePos(offset);
+    return { file, line, col, message, excerpt: excerpt(source, line, col) };
+  };
+  if (doc.errors.length > 0) {
+    throw new ScenarioFileError(doc.errors.map((e) => at(e.pos[0], `YAML: ${e.message.split('\n')[0]}`)));
+  }
+  const parsed = SuiteSchema.safeParse(doc.toJS());
+  if (!parsed.success) {
+    throw new ScenarioFileError(parsed.error.issues.map((issue) => at(offsetOf(doc, issue), describe(issue))));
+  }
+  const suiteName = parsed.data.suite ?? path.basename(file).replace(/\.ya?ml$/, '');
+  const scenarios = parsed.data.scenarios.map((s, i): LoadedScenario => {
+    const stepLines = s.steps.map((_, j) => {
+      const node = doc.getIn(['scenarios', i, 'steps', j], true);
+      return isNode(node) && node.range ? lc.linePos(node.range[0]).line : 0;
+    });
+    return { ...s, rfc: s.rfc ?? parsed.data.rfc, suite: suiteName, file, stepLines };
+  });
+  checkUniqueIds(scenarios, (i) => at(nodeOffset(doc, ['scenarios', i, 'id']), `duplicate scenario id ${scenarios[i]!.id}`));
+  return { name: suiteName, title: parsed.data.title, file, scenarios };
+}
+
+async function loadModuleSuite(file: string): Promise<Suite> {
+  const mod = (await import(pathToFileURL(path.resolve(file)).href)) as { default?: unknown };
+  const parsed = SuiteSchema.safeParse(mod.default);
+  if (!parsed.success) {
+    throw new ScenarioFileError(
+      parsed.error.issues.map((issue) => ({ file, line: 0, col: 0, message: `${issue.path.join('.')}: ${describe(issue)}` })),
+    );
+  }
+  const suiteName = parsed.data.suite ?? path.basename(file).replace(/\.(ts|js)$/, '');
+  const scenarios = parsed.data.scenarios.map(
+    (s): LoadedScenario => ({ ...s, rfc: s.rfc ?? parsed.data.rfc, suite: suiteName, file, stepLines: s.steps.map(() => 0) }),
+  );
+  checkUniqueIds(scenarios, (i) => ({ file, line: 0, col: 0, message: `duplicate scenario id ${scenarios[i]!.id}` }));
+  return { name: suiteName, title: parsed.data.title, file, scenarios };
+}
+
+function checkUniqueIds(scenarios: LoadedScenario[], problem: (i: number) => ScenarioProblem): void {
+  const seen = new Set<string>();
+  const problems: ScenarioProblem[] = [];
+  scenarios.forEach((s, i) => {
+    if (seen.has(s.id)) problems.push(problem(i));
+    seen.add(s.id);
+  });
+  if (problems.length) throw new ScenarioFileError(problems);
+}
+
+/** Loads every suite, checks that ids are unique across them, and reports all problems at once. */
+export async function loadSuites(files: string[]): Promise<Suite[]> {
+  const suites: Suite[] = [];
+  const problems: ScenarioProblem[] = [];
+  for (const f of files) {
+    try {
+      suites.push(await loadSuiteFile(f));
+    } catch (e) {
+      if (e instanceof ScenarioFileError) problems.push(...e.problems);
+      else throw e;
+    }
+  }
+  const owner = new Map<string, string>();
+  for (const s of suites) {
+    for (const sc of s.scenarios) {
+      const prev = owner.get(sc.id);
+      if (prev) problems.push({ file: sc.file, line: sc.stepLines[0] ?? 0, col: 1, message: `scenario id ${sc.id} also used in ${prev}` });
+      owner.set(sc.id, sc.file);
+    }
+  }
+  if (problems.length) throw new ScenarioFileError(problems);
+  return suites;
+}
+
+function describe(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'unrecognized_keys') return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `'${k}'`).join(', ')}`;
+  if (issue.code === 'invalid_union') {
+    // Name the closest branch's complaint rather than "invalid input".
+    const inner = issue.errors.flat().find((e) => e.code !== 'invalid_type') ?? issue.errors.flat()[0];
+    if (inner) return describe(inner);
+  }
+  return issue.message;
+}
+
+/** The deepest YAML node on the issue's path that exists (an unknown key points at the key itself). */
+function offsetOf(doc: Document, issue: z.core.$ZodIssue): number {
+  const p = issue.path.map((k) => (typeof k === 'symbol' ? String(k) : k));
+  if (issue.code === 'unrecognized_keys' && issue.keys[0]) {
+    const map = doc.getIn(p, true);
+    if (map && typeof map === 'object' && 'items' in map) {
+      const pair = (map.items as { key: unknown }[]).find((it) => isNode(it.key) && (it.key as { value?: unknown }).value === issue.keys[0]);
+      if (pair && isNode(pair.key) && pair.key.range) return pair.key.range[0];
+    }
+  }
+  for (let n = p.length; n >= 0; n--) {
+    const off = nodeOffset(doc, p.slice(0, n));
+    if (off >= 0) return off;
+  }
+  return 0;
+}
+
+function nodeOffset(doc: Document, p: (string | number)[]): number {
+  const node = p.length === 0 ? doc.contents : doc.getIn(p, true);
+  return isNode(node) && node.range ? node.range[0] : -1;
+}
+
+function excerpt(source: string, line: number, col: number): string {
+  const text = source.split(/\r?\n/)[line - 1] ?? '';
+  return `  ${text}\n  ${' '.repeat(Math.max(0, col - 1))}^`;
+}

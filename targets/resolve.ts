@@ -1,0 +1,23 @@
+/** Target names → targets. The CLI and runSuites() take a name or a Target. */
+import { SmtpTestError } from '../harness/errors.ts';
+import { embeddedTarget } from './embedded/index.ts';
+import { urlTarget } from './url.ts';
+import type { Target } from './types.ts';
+
+type Resolver = (spec: string) => Target | undefined | Promise<Target | undefined>;
+
+/** Resolvers tried in order; modules with heavier dependencies are loaded only when named. */
+const resolvers: Resolver[] = [
+  (spec) => (spec === 'embedded' ? embeddedTarget() : undefined),
+  urlTarget,
+];
+
+export const KNOWN_TARGETS = ['embedded', 'smtp://HOST:PORT', 'smtps://HOST:PORT'];
+
+export async function resolveTarget(spec: string): Promise<Target> {
+  for (const r of resolvers) {
+    const t = await r(spec);
+    if (t) return t;
+  }
+  throw new SmtpTestError('E_CONFIG', `unknown target '${spec}' (known: ${KNOWN_TARGETS.join(', ')})`);
+}

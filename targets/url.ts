@@ -1,0 +1,33 @@
+/** Any server by URL: smtp://host:port (plain, STARTTLS possible) or smtps://host:port (implicit TLS). */
+import { SmtpTestError } from '../harness/errors.ts';
+import type { StartedTarget, Target } from './types.ts';
+
+export function urlTarget(spec: string): Target | undefined {
+  if (!/^smtps?:\/\//i.test(spec)) return undefined;
+  let url: URL;
+  try {
+    url = new URL(spec);
+  } catch {
+    throw new SmtpTestError('E_CONFIG', `not a valid target URL: ${spec}`);
+  }
+  const implicit = url.protocol === 'smtps:';
+  const port = url.port ? Number(url.port) : implicit ? 465 : 25;
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  // ?domain=…&rcpt=… tell scenarios what the server accepts (RFC 5321 "(C)" facts).
+  const domain = url.searchParams.get('domain') ?? undefined;
+  const recipient = url.searchParams.get('rcpt') ?? undefined;
+  return {
+    name: spec,
+    async start(): Promise<StartedTarget> {
+      return {
+        name: `${url.protocol}//${url.host}`,
+        host,
+        port,
+        tls: implicit ? 'implicit' : 'none',
+        description: `external server at ${url.host}`,
+        facts: { domain, recipient },
+        async stop() {},
+      };
+    },
+  };
+}

@@ -1,0 +1,59 @@
+/** `smtptest run`: conformance scenarios against a target. */
+import path from 'node:path';
+import type { Argv } from 'yargs';
+import { runSuites } from '../../runner/index.ts';
+import type { Level } from '../../scenario/schema.ts';
+import type { Profile, Reporter } from '../../runner/types.ts';
+import { consoleReporter } from '../../../reports/console.ts';
+import { junitReporter } from '../../../reports/junit.ts';
+import { jsonReporter } from '../../../reports/json.ts';
+import { EXIT, UsageError, selection, type SetExit } from '../shared.ts';
+
+export function reportersFor(names: string[], out: string): Reporter[] {
+  const list = names.flatMap((n) => n.split(',')).map((n) => n.trim()).filter(Boolean);
+  return list.map((name) => {
+    switch (name) {
+      case 'console':
+        return consoleReporter();
+      case 'junit':
+        return junitReporter(path.join(out, 'junit.xml'));
+      case 'json':
+        return jsonReporter(path.join(out, 'results.json'));
+      default:
+        throw new UsageError(`unknown reporter '${name}' (console, junit, json)`);
+    }
+  });
+}
+
+export function runCommand(y: Argv, setExit: SetExit): Argv {
+  return y
+    .command(
+      'run',
+      'run conformance scenarios against a target',
+      (y) =>
+        selection(y)
+          .option('target', { alias: 't', type: 'string', default: 'embedded', describe: "target: 'embedded', smtp://host:port, smtps://host:port" })
+          .option('reporter', { alias: 'r', type: 'string', array: true, default: ['console,junit,json'], describe: 'console, junit, json (comma-separated)' })
+          .option('out', { alias: 'o', type: 'string', default: 'reports/out', describe: 'directory for junit.xml and results.json' })
+          .option('concurrency', { alias: 'c', type: 'number', default: 8, describe: 'scenarios run at once' })
+          .option('timeout-scale', { type: 'number', default: 1, describe: 'multiplies RFC timers ({ timer: 5m }) and the target’s own timers where it controls them' })
+          .option('reply-timeout', { type: 'number', default: 5000, describe: 'ms to wait for a reply unless a step says otherwise' })
+          .option('profile', { type: 'string', choices: ['strict', 'lenient'] as const, default: 'strict' as const, describe: 'expectations where servers legitimately differ by policy' })
+          .option('strict', { type: 'boolean', default: false, describe: 'SHOULD and MAY failures fail the run too' }),
+      async (a) => {
+        const result = await runSuites({
+          target: a.target,
+          suites: a.suite,
+          grep: a.grep,
+          levels: a.level as Level[] | undefined,
+          profile: a.profile as Profile,
+          strict: a.strict,
+          timeoutScale: a['timeout-scale'],
+          replyTimeoutMs: a['reply-timeout'],
+          concurrency: a.concurrency,
+          reporters: reportersFor(a.reporter, a.out),
+        });
+        setExit(result.verdict === 'pass' ? EXIT.ok : EXIT.failed);
+      },
+    );
+}

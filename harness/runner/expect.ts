@@ -88,9 +88,9 @@ export function describeOutcome(o: ReadOutcome): string {
     case 'reply':
       return describeReply(o.reply);
     case 'timeout':
-      return `no reply within ${Math.round(o.waitedMs)} ms${o.partial ? ` ${o.partial}` : ''}`;
+      return `no reply within ${Math.round(o.waitedMs)} ms${o.partial ? ` (incomplete: ${JSON.stringify(o.partial.slice(0, 120))})` : ''}`;
     case 'closed':
-      return `connection ${o.reason}`;
+      return `connection ${o.reason}${o.partial ? ` (incomplete: ${JSON.stringify(o.partial.slice(0, 120))})` : ''}`;
     case 'protocol-error':
       return `not an SMTP reply (${o.error.code}): ${JSON.stringify(o.error.raw.slice(0, 120))}`;
   }

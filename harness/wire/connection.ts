@@ -165,7 +165,7 @@ export class SmtpConnection {
       if (ev.kind === 'reply') this.consumed(ev.reply.raw.length);
       return ev;
     }
-    if (this.ended) return { kind: 'closed', reason: 'closed by peer', partial: '' };
+    if (this.ended) return { kind: 'closed', reason: 'closed by peer', partial: this.partial() };
     const waitedMs = performance.now() - start;
     this.note(`no reply within ${Math.round(waitedMs)} ms`);
     return { kind: 'timeout', waitedMs, partial: this.partial() };
@@ -266,7 +266,7 @@ export class SmtpConnection {
   }
 
   private partial(): string {
-    return this.parser.buffered > 0 ? '(partial reply pending)' : '';
+    return this.parser.pendingText();
   }
 
   private noteTls(s: tls.TLSSocket): void {

@@ -97,6 +97,11 @@ export class ReplyParser {
     return this.buf.length + this.pendingSize;
   }
 
+  /** The octets of a reply still incomplete (latin1), at most 512. */
+  pendingText(): string {
+    return (this.lines.map((l) => l.raw).join('') + this.buf.toString('latin1')).slice(0, 512);
+  }
+
   push(chunk: Buffer): ParseEvent[] {
     if (this.failed) return [];
     this.buf = this.buf.length ? Buffer.concat([this.buf, chunk]) : chunk;

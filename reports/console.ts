@@ -17,6 +17,8 @@ export function consoleReporter(opts: ConsoleOptions = {}): Reporter {
   const paint = (code: number, s: string) => (color ? `\x1b[${code}m${s}\x1b[0m` : s);
   let strict = false;
   const mark = (r: ScenarioResult): string => {
+    if (r.asExpected === false && (r.status === 'passed' || r.status === 'skipped')) return paint(31, 'FIXED');
+    if (r.knownDeviation && r.asExpected) return paint(33, 'known');
     switch (r.status) {
       case 'passed':
         return paint(32, 'pass ');
@@ -35,11 +37,20 @@ export function consoleReporter(opts: ConsoleOptions = {}): Reporter {
       if (target.capabilities.error) write(paint(33, `  EHLO discovery: ${target.capabilities.error}\n`));
     },
     onScenarioEnd(r) {
-      const why = r.status === 'skipped' ? paint(90, ` (${r.skipReason})`) : r.status === 'errored' ? ` (${r.error.code})` : '';
+      const why =
+        r.asExpected === false && r.knownDeviation
+          ? ` (documented as ${r.knownDeviation.status}, now ${r.status}: update the expectations file)`
+          : r.knownDeviation
+            ? paint(90, ` (known deviation: ${r.knownDeviation.reason})`)
+            : r.status === 'skipped'
+              ? paint(90, ` (${r.skipReason})`)
+              : r.status === 'errored'
+                ? ` (${r.error.code})`
+                : '';
       write(`${mark(r)} ${r.level.padEnd(6)} ${r.id}  ${r.title}${why}\n`);
     },
     onRunEnd(run: RunResult) {
-      const bad = run.scenarios.filter((r) => r.status === 'failed' || r.status === 'errored');
+      const bad = run.scenarios.filter((r) => (r.status === 'failed' || r.status === 'errored') && !(r.knownDeviation && r.asExpected));
       for (const r of bad) {
         write(`\n${mark(r)} ${r.id} (RFC ${r.rfc} §${r.section}, ${r.level}): ${r.title}\n`);
         if (r.status === 'failed') {
@@ -54,8 +65,9 @@ export function consoleReporter(opts: ConsoleOptions = {}): Reporter {
         }
       }
       const s = run.summary;
+      const expectations = run.expectations ? `; ${s.knownDeviations} known deviations, ${s.unexpected} unexpected (${run.expectations})` : '';
       write(
-        `\n${s.passed} passed, ${s.failed} failed (${s.warnings} warnings), ${s.errored} errored, ${s.skipped} skipped` +
+        `\n${s.passed} passed, ${s.failed} failed (${s.warnings} warnings), ${s.errored} errored, ${s.skipped} skipped${expectations}` +
           ` in ${(run.durationMs / 1000).toFixed(1)} s — ${run.verdict === 'pass' ? paint(32, 'PASS') : paint(31, 'FAIL')}\n`,
       );
     },

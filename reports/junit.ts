@@ -29,6 +29,19 @@ export function buildJUnit(run: RunResult): string {
         .property('rfc', `RFC ${r.rfc} §${r.section}`)
         .property('level', r.level);
       let out = '';
+      if (r.knownDeviation) tc.property('knownDeviation', `${r.knownDeviation.status}: ${r.knownDeviation.reason}`);
+      if (r.knownDeviation && r.asExpected) {
+        // Documented and unchanged: not a CI failure, and not hidden either.
+        tc.skipped();
+        out = `known deviation (${r.knownDeviation.status}): ${r.knownDeviation.reason}\n`;
+        if (r.status === 'failed') out += `expected: ${r.failure.expected}\nactual:   ${r.failure.actual}\n\n`;
+        if (r.transcript.length) out += formatTranscript(r.transcript);
+        tc.standardOutput(out);
+        continue;
+      }
+      if (r.asExpected === false && (r.status === 'passed' || r.status === 'skipped')) {
+        tc.failure(`documented as ${r.knownDeviation?.status ?? 'passing'} but now ${r.status}: update the expectations file`, 'expectation-changed');
+      }
       switch (r.status) {
         case 'failed': {
           const f = r.failure;

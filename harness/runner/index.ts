@@ -16,6 +16,7 @@ import { runScenario } from './scenario.ts';
 import { failsRun, type Profile, type Reporter, type RunOptions, type RunResult, type RunSummary, type ScenarioResult } from './types.ts';
 import { toolInfo } from '../version.ts';
 import { SmtpTestError } from '../errors.ts';
+import { expectedFor, loadExpectations, matchesExpectation, type ExpectationsFile } from './expectations.ts';
 
 export const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const BUILTIN_SUITES = path.join(PACKAGE_ROOT, 'suites');
@@ -35,6 +36,19 @@ export interface RunSuitesOptions {
   replyTimeoutMs?: number;
   concurrency?: number;
   reporters?: Reporter[];
+  /**
+   * Known deviations to judge the run by: a file path, or true for the
+   * target's own (targets/<name>/expectations.yaml, if it exists). Default true.
+   */
+  expectations?: string | boolean;
+}
+
+/** targets/<name>/expectations.yaml for a named target ('postfix:3.7' → targets/postfix/...). */
+export function defaultExpectationsFile(targetName: string): string | undefined {
+  const base = targetName.split(':')[0]!;
+  if (!/^[a-z][a-z0-9-]*$/.test(base)) return undefined;
+  const file = path.join(PACKAGE_ROOT, 'targets', base, 'expectations.yaml');
+  return fs.existsSync(file) ? file : undefined;
 }
 
 /** Finds suite files for the given specs; throws E_CONFIG for a spec that matches nothing. */
@@ -94,6 +108,9 @@ export async function runSuites(opts: RunSuitesOptions = {}): Promise<RunResult>
   const startedAt = new Date();
   const t0 = performance.now();
   const { started, owned } = await startTarget(opts.target, options.timeoutScale);
+  const expectationsFile =
+    typeof opts.expectations === 'string' ? opts.expectations : opts.expectations === false ? undefined : defaultExpectationsFile(started.name);
+  const expectations = expectationsFile ? loadExpectations(expectationsFile) : undefined;
   try {
     const capabilities = await discoverCapabilities(started, options.replyTimeoutMs).catch((e: Error) => ({ keywords: {}, error: e.message }));
     const target = { name: started.name, host: started.host, port: started.port, description: started.description, capabilities };
@@ -103,7 +120,7 @@ export async function runSuites(opts: RunSuitesOptions = {}): Promise<RunResult>
       scenarios.map((s) =>
         limit(async () => {
           for (const r of reporters) await r.onScenarioStart?.(s);
-          const result = await runScenario(s, { target: started, capabilities, options });
+          const result = judgeExpectation(await runScenario(s, { target: started, capabilities, options }), expectations);
           for (const r of reporters) await r.onScenarioEnd?.(result);
           return result;
         }),
@@ -116,6 +133,7 @@ export async function runSuites(opts: RunSuitesOptions = {}): Promise<RunResult>
       startedAt: startedAt.toISOString(),
       durationMs: Math.round(performance.now() - t0),
       options,
+      ...(expectationsFile ? { expectations: path.relative(PACKAGE_ROOT, expectationsFile) } : {}),
       summary: summarise(results, options.strict),
       verdict: results.some((r) => failsRun(r, options.strict)) ? 'fail' : 'pass',
       scenarios: results,
@@ -127,6 +145,16 @@ export async function runSuites(opts: RunSuitesOptions = {}): Promise<RunResult>
   }
 }
 
+function judgeExpectation(r: ScenarioResult, file: ExpectationsFile | undefined): ScenarioResult {
+  if (!file) return r;
+  const entry = expectedFor(file, r.id);
+  return {
+    ...r,
+    ...(entry ? { knownDeviation: { status: entry.status, reason: entry.reason, ...(entry.knob ? { knob: entry.knob } : {}) } } : {}),
+    asExpected: matchesExpectation(r, entry),
+  };
+}
+
 export function summarise(results: ScenarioResult[], strict: boolean): RunSummary {
   const count = (s: ScenarioResult['status']) => results.filter((r) => r.status === s).length;
   return {
@@ -136,5 +164,7 @@ export function summarise(results: ScenarioResult[], strict: boolean): RunSummar
     errored: count('errored'),
     skipped: count('skipped'),
     warnings: results.filter((r) => r.status === 'failed' && !failsRun(r, strict)).length,
+    knownDeviations: results.filter((r) => r.knownDeviation && r.asExpected).length,
+    unexpected: results.filter((r) => r.asExpected === false).length,
   };
 }

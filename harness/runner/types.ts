@@ -31,6 +31,10 @@ interface ResultBase {
   level: Level;
   durationMs: number;
   transcript: TranscriptEntry[];
+  /** Set when the target has an expectations file that documents this scenario as a known deviation. */
+  knownDeviation?: { status: Status; reason: string; knob?: string };
+  /** With an expectations file: false when the outcome differs from what it documents. */
+  asExpected?: boolean;
 }
 
 export type ScenarioResult =
@@ -62,8 +66,12 @@ export interface RunSummary {
   failed: number;
   errored: number;
   skipped: number;
-  /** Failures that do not fail the run (SHOULD/MAY without --strict). */
+  /** Failures that do not fail the run (SHOULD/MAY without --strict, or documented deviations). */
   warnings: number;
+  /** Failures and errors documented in the target's expectations file. */
+  knownDeviations: number;
+  /** Outcomes that differ from the expectations file (new failures, or deviations that now pass). */
+  unexpected: number;
 }
 
 export interface RunResult {
@@ -73,6 +81,8 @@ export interface RunResult {
   startedAt: string;
   durationMs: number;
   options: RunOptions;
+  /** The expectations file applied, if any. */
+  expectations?: string;
   summary: RunSummary;
   /** 'pass' when no MUST scenario (any, with --strict) failed or errored. */
   verdict: 'pass' | 'fail';
@@ -87,8 +97,13 @@ export interface Reporter {
   onRunEnd?(result: RunResult): void | Promise<void>;
 }
 
-/** Does this result fail the run? MUST failures always; the rest only with --strict. */
+/**
+ * Does this result fail the run? With an expectations file: any outcome that
+ * differs from it. Otherwise: errors and MUST failures always, the rest only
+ * with --strict.
+ */
 export function failsRun(r: ScenarioResult, strict: boolean): boolean {
+  if (r.asExpected !== undefined) return !r.asExpected;
   if (r.status === 'errored') return true;
   if (r.status !== 'failed') return false;
   return strict || r.level === 'MUST';

@@ -1,7 +1,9 @@
 /** `smtptest run`: conformance scenarios against a target. */
 import path from 'node:path';
 import type { Argv } from 'yargs';
-import { runSuites } from '../../runner/index.ts';
+import fs from 'node:fs';
+import { PACKAGE_ROOT, runSuites } from '../../runner/index.ts';
+import { loadExpectations, updatedExpectations, writeExpectations } from '../../runner/expectations.ts';
 import type { Level } from '../../scenario/schema.ts';
 import type { Profile, Reporter } from '../../runner/types.ts';
 import { consoleReporter } from '../../../reports/console.ts';
@@ -25,6 +27,13 @@ export function reportersFor(names: string[], out: string): Reporter[] {
   });
 }
 
+/** Where a target's expectations live: targets/<name>/expectations.yaml. */
+function defaultExpectationsPath(target: string): string {
+  const base = target.split(':')[0]!;
+  if (!/^[a-z][a-z0-9-]*$/.test(base)) throw new UsageError(`name an expectations file for target ${target} with --expectations FILE`);
+  return path.join(PACKAGE_ROOT, 'targets', base, 'expectations.yaml');
+}
+
 export function runCommand(y: Argv, setExit: SetExit): Argv {
   return y
     .command(
@@ -39,7 +48,12 @@ export function runCommand(y: Argv, setExit: SetExit): Argv {
           .option('timeout-scale', { type: 'number', default: 1, describe: 'multiplies RFC timers ({ timer: 5m }) and the target’s own timers where it controls them' })
           .option('reply-timeout', { type: 'number', default: 5000, describe: 'ms to wait for a reply unless a step says otherwise' })
           .option('profile', { type: 'string', choices: ['strict', 'lenient'] as const, default: 'strict' as const, describe: 'expectations where servers legitimately differ by policy' })
-          .option('strict', { type: 'boolean', default: false, describe: 'SHOULD and MAY failures fail the run too' }),
+          .option('strict', { type: 'boolean', default: false, describe: 'SHOULD and MAY failures fail the run too' })
+          .option('expectations', {
+            type: 'string',
+            describe: "known deviations to judge the run by (default: targets/<target>/expectations.yaml if it exists); --no-expectations for none",
+          })
+          .option('update-expectations', { type: 'boolean', default: false, describe: 'rewrite the expectations file from this run' }),
       async (a) => {
         const result = await runSuites({
           target: a.target,
@@ -52,7 +66,17 @@ export function runCommand(y: Argv, setExit: SetExit): Argv {
           replyTimeoutMs: a['reply-timeout'],
           concurrency: a.concurrency,
           reporters: reportersFor(a.reporter, a.out),
+          expectations: (a.expectations as unknown) === false ? false : (a.expectations ?? true),
         });
+        if (a['update-expectations']) {
+          const file =
+            typeof a.expectations === 'string' ? a.expectations : result.expectations ? path.join(PACKAGE_ROOT, result.expectations) : defaultExpectationsPath(a.target);
+          const prev = fs.existsSync(file) ? loadExpectations(file) : undefined;
+          writeExpectations(file, updatedExpectations(prev, a.target, result.target.description, result.scenarios));
+          process.stdout.write(`wrote ${path.relative(process.cwd(), file)}\n`);
+          setExit(EXIT.ok);
+          return;
+        }
         setExit(result.verdict === 'pass' ? EXIT.ok : EXIT.failed);
       },
     );

@@ -8,11 +8,12 @@ import { isSmtpTestError } from '../errors.ts';
 import { EXIT, UsageError, type SetExit } from './shared.ts';
 import { runCommand } from './commands/run.ts';
 import { listCommand } from './commands/list.ts';
+import { matrixCommand } from './commands/matrix.ts';
 
 export { EXIT } from './shared.ts';
 
 /** Each command module adds itself to the parser. Add new commands here. */
-const COMMANDS: ((y: Argv, setExit: SetExit) => Argv)[] = [runCommand, listCommand];
+const COMMANDS: ((y: Argv, setExit: SetExit) => Argv)[] = [runCommand, listCommand, matrixCommand];
 
 /** Runs the CLI with these arguments and returns the exit code. */
 export async function main(argv: string[]): Promise<number> {

@@ -55,6 +55,12 @@ export interface StartedTarget {
 
 export interface Target {
   readonly name: string;
+  /**
+   * For servers whose timers we set ourselves (embedded, mutant, sink): the
+   * --timeout-scale a run uses when the user gives none, so a default run
+   * takes seconds rather than the RFC's minutes. Undefined means 1.
+   */
+  readonly defaultTimeoutScale?: number;
   start(options?: TargetStartOptions): Promise<StartedTarget>;
 }
 

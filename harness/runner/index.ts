@@ -22,7 +22,7 @@ export const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.
 export const BUILTIN_SUITES = path.join(PACKAGE_ROOT, 'suites');
 
 export interface RunSuitesOptions {
-  /** A target name ('embedded', 'smtp://…'), a Target, or an already started target (left running). */
+  /** A target name ('embedded', 'smtp://…'), a Target, or an already started target (left running; pass timeoutScale to match its timers). */
   target?: string | Target | StartedTarget;
   /** Suite files, directories, names (suites/NAME.yaml) or globs with '*'. Default: every built-in suite. */
   suites?: string[];
@@ -83,21 +83,26 @@ export function selectScenarios(suites: Suite[], grep?: string, levels?: Level[]
     .filter((s) => (!re || re.test(s.id) || re.test(s.title)) && (!levels || levels.includes(s.level)));
 }
 
-function isStarted(t: RunSuitesOptions['target']): t is StartedTarget {
+function isStarted(t: Target | StartedTarget): t is StartedTarget {
   return typeof t === 'object' && 'port' in t;
 }
 
-export async function startTarget(spec: RunSuitesOptions['target'], timeoutScale: number): Promise<{ started: StartedTarget; owned: boolean }> {
-  if (isStarted(spec)) return { started: spec, owned: false };
-  const target = typeof spec === 'object' ? spec : await resolveTarget(spec ?? 'embedded');
+export async function resolveTargetSpec(spec: RunSuitesOptions['target']): Promise<Target | StartedTarget> {
+  if (typeof spec === 'object') return spec;
+  return resolveTarget(spec ?? 'embedded');
+}
+
+export async function startTarget(target: Target | StartedTarget, timeoutScale: number): Promise<{ started: StartedTarget; owned: boolean }> {
+  if (isStarted(target)) return { started: target, owned: false };
   return { started: await target.start({ timeoutScale }), owned: true };
 }
 
 export async function runSuites(opts: RunSuitesOptions = {}): Promise<RunResult> {
+  const target0 = await resolveTargetSpec(opts.target);
   const options: RunOptions = {
     profile: opts.profile ?? 'strict',
     strict: opts.strict ?? false,
-    timeoutScale: opts.timeoutScale ?? 1,
+    timeoutScale: opts.timeoutScale ?? (isStarted(target0) ? 1 : (target0.defaultTimeoutScale ?? 1)),
     replyTimeoutMs: opts.replyTimeoutMs ?? 5000,
     concurrency: opts.concurrency ?? 8,
   };
@@ -107,7 +112,7 @@ export async function runSuites(opts: RunSuitesOptions = {}): Promise<RunResult>
   const reporters = opts.reporters ?? [];
   const startedAt = new Date();
   const t0 = performance.now();
-  const { started, owned } = await startTarget(opts.target, options.timeoutScale);
+  const { started, owned } = await startTarget(target0, options.timeoutScale);
   const expectationsFile =
     typeof opts.expectations === 'string' ? opts.expectations : opts.expectations === false ? undefined : defaultExpectationsFile(started.name);
   const expectations = expectationsFile ? loadExpectations(expectationsFile) : undefined;

@@ -43,6 +43,7 @@ function isLocal(address: string): boolean {
 export function embeddedTarget(): Target {
   return {
     name: 'embedded',
+    defaultTimeoutScale: 0.01,
     async start(opts: TargetStartOptions = {}): Promise<StartedTarget> {
       const mailbox = new MemoryMailbox();
       const idle = Math.max(50, Math.round(300_000 * (opts.timeoutScale ?? 1)));

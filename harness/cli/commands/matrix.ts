@@ -18,7 +18,7 @@ export function matrixCommand(y: Argv, setExit: SetExit): Argv {
         .option('from', { type: 'string', array: true, describe: 'results.json files to tabulate instead of running' })
         .option('markdown', { type: 'string', describe: 'also write the table as Markdown here (e.g. docs/matrix.md)' })
         .option('out', { alias: 'o', type: 'string', default: 'reports/out/matrix', describe: 'directory for results-<target>.json' })
-        .option('timeout-scale', { type: 'number', default: 1 })
+        .option('timeout-scale', { type: 'number', describe: 'as for run (default: each target’s own)' })
         .option('profile', { type: 'string', choices: ['strict', 'lenient'] as const, default: 'strict' as const })
         .option('concurrency', { alias: 'c', type: 'number', default: 8 }),
     async (a) => {
@@ -44,7 +44,7 @@ export function matrixCommand(y: Argv, setExit: SetExit): Argv {
       const m = buildMatrix(runs);
       process.stdout.write(matrixText(m));
       if (a.markdown) {
-        const cmd = `smtptest matrix ${a.target.map((t) => `-t ${t}`).join(' ')}${a['timeout-scale'] !== 1 ? ` --timeout-scale ${a['timeout-scale']}` : ''}`;
+        const cmd = `smtptest matrix ${a.target.map((t) => `-t ${t}`).join(' ')}${a['timeout-scale'] !== undefined ? ` --timeout-scale ${a['timeout-scale']}` : ''}`;
         fs.mkdirSync(path.dirname(a.markdown), { recursive: true });
         fs.writeFileSync(a.markdown, matrixMarkdown(m, cmd));
       }

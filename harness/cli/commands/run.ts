@@ -45,7 +45,10 @@ export function runCommand(y: Argv, setExit: SetExit): Argv {
           .option('reporter', { alias: 'r', type: 'string', array: true, default: ['console,junit,json'], describe: 'console, junit, json (comma-separated)' })
           .option('out', { alias: 'o', type: 'string', default: 'reports/out', describe: 'directory for junit.xml and results.json' })
           .option('concurrency', { alias: 'c', type: 'number', default: 8, describe: 'scenarios run at once' })
-          .option('timeout-scale', { type: 'number', default: 1, describe: 'multiplies RFC timers ({ timer: 5m }) and the target’s own timers where it controls them' })
+          .option('timeout-scale', {
+            type: 'number',
+            describe: 'multiplies RFC timers ({ timer: 5m }) and the target’s own timers where it controls them (default 1; 0.01 for embedded, whose timers we set)',
+          })
           .option('reply-timeout', { type: 'number', default: 5000, describe: 'ms to wait for a reply unless a step says otherwise' })
           .option('profile', { type: 'string', choices: ['strict', 'lenient'] as const, default: 'strict' as const, describe: 'expectations where servers legitimately differ by policy' })
           .option('strict', { type: 'boolean', default: false, describe: 'SHOULD and MAY failures fail the run too' })

@@ -16,7 +16,7 @@ scenarios:
   - { id: H-ENDLESS, title: endless multiline reply, section: "4.2", level: MUST, prelude: greeting, steps: [ { send: ENDLESS }, { expect: 250 } ] }
   - { id: H-MEGALINE, title: 1 MB reply line, section: "4.2", level: MUST, prelude: greeting, steps: [ { send: MEGALINE }, { expect: 250 } ] }
   - { id: H-GARBAGE, title: binary garbage instead of a code, section: "4.2", level: MUST, prelude: greeting, steps: [ { send: GARBAGE }, { expect: 250 } ] }
-  - { id: H-MIDLINE, title: reply that stops mid-line, section: "4.2", level: MUST, prelude: greeting, steps: [ { send: MIDLINE }, { expect: { code: 250, timeout: 300ms } } ] }
+  - { id: H-MIDLINE, title: reply that stops mid-line, section: "4.2", level: MUST, prelude: greeting, steps: [ { send: MIDLINE }, { expect: { code: 250, timeout: 1s } } ] }
   - { id: H-FLOOD, title: endless single-line replies, section: "4.2", level: MUST, prelude: greeting, steps: [ { send: FLOOD }, { expect: 250 }, { expect: { noReplyWithin: 200ms } } ] }
   - { id: H-NORMAL, title: a normal NOOP on the same server, section: "4.1.1.9", level: MUST, prelude: greeting, steps: [ { send: NOOP }, { expect: 250 } ] }
 `;
@@ -75,7 +75,7 @@ describe('hostile server', () => {
     // The flood's first reply is fine; the next 250 breaks "exactly one reply".
     expect(failure('H-FLOOD')?.message).toBe('expected no reply');
     expect(byId['H-NORMAL']!.status).toBe('passed');
-    expect(elapsed).toBeLessThan(10_000);
+    expect(elapsed).toBeLessThan(15_000);
     // The flood is paused by back-pressure, not buffered: memory stays bounded.
     expect(process.memoryUsage().heapUsed - heapBefore).toBeLessThan(100 * 1024 * 1024);
     // Transcripts are capped too.

@@ -10,9 +10,10 @@ type Resolver = (spec: string) => Target | undefined | Promise<Target | undefine
 const resolvers: Resolver[] = [
   (spec) => (spec === 'embedded' ? embeddedTarget() : undefined),
   urlTarget,
+  async (spec) => (spec === 'mutant' || spec.startsWith('mutant:') ? (await import('./mutant/index.ts')).mutantTargetFromSpec(spec) : undefined),
 ];
 
-export const KNOWN_TARGETS = ['embedded', 'smtp://HOST:PORT', 'smtps://HOST:PORT'];
+export const KNOWN_TARGETS = ['embedded', 'mutant[:FAULT]', 'smtp://HOST:PORT', 'smtps://HOST:PORT'];
 
 export async function resolveTarget(spec: string): Promise<Target> {
   for (const r of resolvers) {

@@ -9,11 +9,13 @@ import { EXIT, UsageError, type SetExit } from './shared.ts';
 import { runCommand } from './commands/run.ts';
 import { listCommand } from './commands/list.ts';
 import { matrixCommand } from './commands/matrix.ts';
+import { serveCommand } from './commands/serve.ts';
+import { selftestCommand } from './commands/selftest.ts';
 
 export { EXIT } from './shared.ts';
 
 /** Each command module adds itself to the parser. Add new commands here. */
-const COMMANDS: ((y: Argv, setExit: SetExit) => Argv)[] = [runCommand, listCommand, matrixCommand];
+const COMMANDS: ((y: Argv, setExit: SetExit) => Argv)[] = [runCommand, listCommand, matrixCommand, serveCommand, selftestCommand];
 
 /** Runs the CLI with these arguments and returns the exit code. */
 export async function main(argv: string[]): Promise<number> {

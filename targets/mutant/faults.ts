@@ -1,0 +1,133 @@
+/**
+ * The mutant server's faults: one switch per deviation from the RFCs, each
+ * named, described and tied to the section it violates. The server tests a
+ * fault with `faults.has('name')`, a typed literal, never a computed string.
+ *
+ * A fault should be narrow: it breaks one rule and leaves the rest of the
+ * server correct, so the scenarios it makes fail are the ones about that rule.
+ */
+import { SmtpTestError } from '../../harness/errors.ts';
+
+export interface FaultInfo {
+  /** One line: what the server does wrong. */
+  readonly description: string;
+  /** The rule it breaks: "RFC 5321 §4.1.4". */
+  readonly violates: string;
+}
+
+export const FAULTS = {
+  // Greeting and replies
+  'greeting-554': { description: 'greets with 554 and then serves mail anyway instead of answering 503 until QUIT', violates: 'RFC 5321 §3.1' },
+  'greeting-bare-lf': { description: 'the greeting line ends in a bare LF instead of CRLF', violates: 'RFC 5321 §2.3.8, §4.2' },
+  'multiline-no-hyphen': { description: 'multiline replies use "250 " on every line instead of "250-" on all but the last', violates: 'RFC 5321 §4.2.1' },
+  'two-digit-codes': { description: 'replies to RSET, NOOP, VRFY and HELP carry a two-digit code ("25 2.0.0 Ok")', violates: 'RFC 5321 §4.2, §4.3.2' },
+  'reply-line-too-long': { description: 'the first line of the EHLO reply is longer than 512 octets', violates: 'RFC 5321 §4.5.3.1.5' },
+  'enhanced-codes-missing': { description: 'advertises ENHANCEDSTATUSCODES but sends no enhanced codes', violates: 'RFC 2034 §3' },
+  'enhanced-class-mismatch': { description: 'enhanced codes on 5xx replies have class 4 ("550 4.7.1")', violates: 'RFC 3463 §2' },
+  // EHLO / HELO
+  'helo-extended': { description: 'answers HELO with the multiline EHLO keyword list', violates: 'RFC 5321 §3.2' },
+  'ehlo-no-reset': { description: 'a later EHLO keeps the open mail transaction', violates: 'RFC 5321 §4.1.4' },
+  'ehlo-noarg-ok': { description: 'accepts EHLO and HELO without a domain', violates: 'RFC 5321 §4.1.1.1' },
+  'dead-keywords': { description: 'lists EXPN, VRFY and ETRN in EHLO and answers them 502', violates: 'RFC 5321 §4.2.4' },
+  'bad-ehlo-resets': { description: 'a rejected EHLO aborts the open transaction', violates: 'RFC 5321 §4.1.4' },
+  // Command parsing
+  'unknown-250': { description: 'answers unrecognised commands with 250', violates: 'RFC 5321 §4.2.4' },
+  'unknown-502': { description: 'answers unrecognised commands with 502 instead of 500', violates: 'RFC 5321 §4.2.4' },
+  'unknown-closes': { description: 'closes the connection after an unrecognised command', violates: 'RFC 5321 §3.8' },
+  'lowercase-unknown': { description: 'command verbs are recognised in upper case only', violates: 'RFC 5321 §2.4' },
+  'bare-lf-command': { description: 'takes a bare LF as the end of a command line', violates: 'RFC 5321 §2.3.8' },
+  'line-limit-too-low': { description: 'answers "500 line too long" to command lines of 500 octets or more', violates: 'RFC 5321 §4.5.3.1.4' },
+  'long-line-desync': { description: 'an over-long command line is answered once per 512-octet piece', violates: 'RFC 5321 §4.5.3.1.4, §4.2' },
+  'non-ascii-ok': { description: 'accepts commands with octets above 127', violates: 'RFC 5321 §2.4' },
+  // Minor commands
+  'noop-no-reply': { description: 'NOOP gets no reply', violates: 'RFC 5321 §4.1.1.9' },
+  'noop-extra-reply': { description: 'NOOP gets two replies', violates: 'RFC 5321 §4.2' },
+  'rset-keeps-transaction': { description: 'RSET answers 250 but keeps the sender and recipients', violates: 'RFC 5321 §4.1.1.5' },
+  'rset-arg-ok': { description: 'accepts RSET, DATA and QUIT with an argument', violates: 'RFC 5321 §4.3.2 (501)' },
+  'vrfy-lies': { description: 'VRFY of any string answers 250 without a mailbox', violates: 'RFC 5321 §3.5.3' },
+  'pre-ehlo-503': { description: 'NOOP, RSET, VRFY, EXPN and HELP before EHLO are answered 503', violates: 'RFC 5321 §4.1.4' },
+  'help-502': { description: 'HELP is answered 502', violates: 'RFC 5321 §4.1.1.8, §4.5.1' },
+  'quit-no-close': { description: 'answers QUIT with 221 but leaves the connection open', violates: 'RFC 5321 §4.1.1.10, §3.8' },
+  'error-closes': { description: 'closes the connection after any 5xx reply', violates: 'RFC 5321 §3.8' },
+  // MAIL / RCPT
+  'mail-before-ehlo': { description: 'accepts MAIL before EHLO/HELO', violates: 'RFC 5321 §4.1.4' },
+  'nested-mail-ok': { description: 'accepts MAIL inside an open transaction', violates: 'RFC 5321 §4.1.4' },
+  'lax-path-syntax': { description: 'accepts a space after "FROM:"/"TO:" and paths without angle brackets', violates: 'RFC 5321 §3.3, §4.1.2' },
+  'mail-syntax-250': { description: 'answers a MAIL command without "FROM:" with 250', violates: 'RFC 5321 §4.1.4 (501)' },
+  'unknown-param-ok': { description: 'accepts unknown and unadvertised MAIL/RCPT parameters', violates: 'RFC 5321 §4.1.1.11' },
+  'reject-null-sender': { description: 'refuses the null reverse-path MAIL FROM:<>', violates: 'RFC 5321 §4.5.5, §6.1' },
+  'rcpt-before-mail': { description: 'accepts RCPT before MAIL', violates: 'RFC 5321 §3.3, §4.1.4' },
+  'reject-postmaster': { description: 'refuses RCPT TO:<Postmaster> and postmaster@ a local domain', violates: 'RFC 5321 §4.5.1' },
+  'postmaster-case': { description: 'accepts postmaster only in lower case', violates: 'RFC 5321 §4.5.1' },
+  'source-route-501': { description: 'answers a source-routed forward-path with 501', violates: 'RFC 5321 §3.3, §4.1.2' },
+  'open-relay': { description: 'accepts recipients in any domain', violates: 'RFC 5321 §3.6, §7.9' },
+  'rcpt-limit-552': { description: 'answers the 101st recipient with 552 instead of 452', violates: 'RFC 5321 §4.5.3.1.10' },
+  'rcpt-limit-50': { description: 'refuses recipients past 50', violates: 'RFC 5321 §4.5.3.1.8' },
+  'short-paths': { description: 'refuses local-parts over 32 octets and paths over 128 octets', violates: 'RFC 5321 §4.5.3.1.1, §4.5.3.1.3' },
+  'short-domains': { description: 'refuses domain names over 128 octets', violates: 'RFC 5321 §4.5.3.1.2' },
+  'local-part-folded': { description: 'stores envelope local-parts in lower case', violates: 'RFC 5321 §2.4' },
+  // DATA
+  'data-before-rcpt': { description: 'answers DATA with 354 when no recipient was accepted', violates: 'RFC 5321 §3.3, §4.1.4' },
+  'no-dot-unstuff': { description: 'keeps the transparency dot on lines that start with "."', violates: 'RFC 5321 §4.5.2' },
+  'lf-dot-lf-ends-data': { description: 'takes <LF>.<LF> (and <CRLF>.<LF>, <LF>.<CRLF>) as end of data: SMTP smuggling', violates: 'RFC 5321 §4.1.1.4, §2.3.8' },
+  'bare-lf-accepted': { description: 'accepts message content with bare LF line endings', violates: 'RFC 5321 §2.3.8' },
+  'bare-cr-accepted': { description: 'accepts message content with bare CR', violates: 'RFC 5321 §2.3.8' },
+  'crlf-added-to-body': { description: 'stores an extra CRLF at the end of the message', violates: 'RFC 5321 §4.1.1.4' },
+  'two-replies-after-eod': { description: 'sends two 250 replies after end of data', violates: 'RFC 5321 §4.1.1.4, §4.2' },
+  'close-on-1000-octet-line': { description: 'closes the connection on a text line of 1000 octets (CRLF included)', violates: 'RFC 5321 §4.5.3.1.6' },
+  'no-received-header': { description: 'stores messages without a Received: trace header', violates: 'RFC 5321 §4.4' },
+  'deliver-after-reject': { description: 'stores the message even when end of data is answered 5xx', violates: 'RFC 5321 §4.2.5' },
+  'deliver-on-drop': { description: 'stores a message whose connection dropped before end of data', violates: 'RFC 5321 §4.1.1.4, §3.8' },
+  'small-message-limit': { description: 'refuses messages over 32 KiB at end of data', violates: 'RFC 5321 §4.5.3.1.7' },
+  // SIZE (RFC 1870)
+  'ignore-size': { description: 'advertises SIZE but enforces neither the declared nor the actual size', violates: 'RFC 1870 §6' },
+  'oversize-wrong-code': { description: 'answers oversize messages with 554 instead of 552', violates: 'RFC 1870 §6' },
+  'size-desync': { description: 'answers 552 as soon as the content passes the limit and reads the rest as commands', violates: 'RFC 1870 §6.3, RFC 5321 §4.1.1.4' },
+  'size-param-syntax-ok': { description: 'accepts malformed SIZE values (SIZE=abc, SIZE=, 21 digits)', violates: 'RFC 1870 §3, §6' },
+  // PIPELINING (RFC 2920)
+  'drop-pipelined': { description: 'drops the rest of an input chunk after its first command', violates: 'RFC 2920 §3.1' },
+  'pipeline-no-flush': { description: 'holds the last reply of a multi-command chunk until more input arrives', violates: 'RFC 2920 §3.2' },
+  // STARTTLS (RFC 3207)
+  'starttls-injection': { description: 'answers plaintext pipelined after STARTTLS inside the TLS session', violates: 'RFC 3207 §4.2' },
+  'starttls-no-reset': { description: 'keeps the EHLO and the transaction across the TLS handshake', violates: 'RFC 3207 §4.2' },
+  'starttls-readvertised': { description: 'lists STARTTLS again in EHLO after TLS is on', violates: 'RFC 3207 §4.2' },
+  'starttls-arg-ok': { description: 'accepts STARTTLS with an argument', violates: 'RFC 3207 §4' },
+  // Timeouts
+  'never-timeout': { description: 'never closes an idle session', violates: 'RFC 5321 §4.5.3.2.7, §3.8' },
+  'timeout-without-421': { description: 'closes an idle session without a 421 reply', violates: 'RFC 5321 §3.8' },
+  'timeout-too-short': { description: 'closes idle sessions after 2.5 minutes (scaled) instead of at least 5', violates: 'RFC 5321 §4.5.3.2.7' },
+} as const satisfies Record<string, FaultInfo>;
+
+export type FaultName = keyof typeof FAULTS;
+
+export const FAULT_NAMES = Object.keys(FAULTS) as FaultName[];
+
+export function isFaultName(name: string): name is FaultName {
+  return Object.hasOwn(FAULTS, name);
+}
+
+/** The set of faults a server runs with. Empty: the correct reference server. */
+export class FaultSet {
+  private readonly set: ReadonlySet<FaultName>;
+  constructor(faults: Iterable<FaultName> = []) {
+    this.set = new Set(faults);
+  }
+  has(fault: FaultName): boolean {
+    return this.set.has(fault);
+  }
+  get size(): number {
+    return this.set.size;
+  }
+  list(): FaultName[] {
+    return [...this.set];
+  }
+}
+
+/** "a,b" → faults; throws E_CONFIG naming an unknown fault. */
+export function parseFaults(spec: string | readonly string[] | undefined): FaultSet {
+  const names = (typeof spec === 'string' ? [spec] : (spec ?? [])).flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
+  for (const n of names) {
+    if (!isFaultName(n)) throw new SmtpTestError('E_CONFIG', `unknown fault '${n}' (smtptest serve --list-faults lists them)`);
+  }
+  return new FaultSet(names as FaultName[]);
+}

@@ -1,0 +1,642 @@
+/**
+ * One SMTP session of the mutant server: the wire state machine (RFC 5321,
+ * with SIZE RFC 1870, PIPELINING RFC 2920, ENHANCEDSTATUSCODES RFC 2034,
+ * 8BITMIME RFC 6152 and STARTTLS RFC 3207). With no faults it is the
+ * reference server: every choice is the strictest the RFCs allow. Each
+ * `faults.has(...)` is one deliberate deviation (see faults.ts).
+ *
+ * Input is processed as it arrives, in whatever chunks: every complete
+ * command in the buffer is answered in order, and the replies go out in one
+ * write once the buffer holds no complete command (RFC 2920 §3.2).
+ */
+import type net from 'node:net';
+import tls from 'node:tls';
+import { randomBytes } from 'node:crypto';
+import type { FaultSet } from './faults.ts';
+import { formatReply, receivedHeader, type OutReply } from './format.ts';
+import { parsePathArgument, splitParam, RFC_PATH_LIMITS, isDomain, isAddressLiteral, type ArgProblem, type PathLimits } from './syntax.ts';
+import type { DeliveredMessage } from '../types.ts';
+
+export interface SessionConfig {
+  hostname: string;
+  /** Domains we deliver for (case-insensitive); everything else is relaying, refused. */
+  domains: readonly string[];
+  /** SIZE limit in octets (RFC 1870). */
+  sizeLimit: number;
+  /** Recipients per transaction before 452 (at least 100, §4.5.3.1.8). */
+  maxRecipients: number;
+  /** Idle timeout in ms (§4.5.3.2.7: at least 5 minutes, here scaled). */
+  idleTimeoutMs: number;
+  faults: FaultSet;
+  secureContext: tls.SecureContext;
+  deliver(message: DeliveredMessage): void;
+}
+
+/** §4.5.3.1.4: a command line is at most 512 octets, CRLF included. */
+const COMMAND_LINE_MAX = 512;
+/** Partial data lines longer than this are moved out of the input buffer. */
+const DATA_PARTIAL_MAX = 64 * 1024;
+const CRLF = Buffer.from('\r\n');
+
+interface Transaction {
+  /** '' for the null reverse-path. */
+  from: string;
+  rcpts: string[];
+}
+
+interface DataState {
+  chunks: Buffer[];
+  size: number;
+  /** The next octet starts a line (the dot rule of §4.5.2 applies). */
+  lineStart: boolean;
+  /** Octets of the current line so far, CRLF included once complete, stuffing dot excluded (§4.5.3.1.6). */
+  lineLength: number;
+  bareLf: boolean;
+  bareCr: boolean;
+  oversize: boolean;
+}
+
+type Mode = 'command' | 'data' | 'tls-handshake' | 'closed';
+
+export class Session {
+  private socket: net.Socket;
+  private input: Buffer = Buffer.alloc(0);
+  private out: OutReply[] = [];
+  /** pipeline-no-flush: replies held back until more input arrives. */
+  private held: OutReply[] = [];
+  private mode: Mode = 'command';
+  private helo?: { name: string; extended: boolean };
+  private tx?: Transaction;
+  private data?: DataState;
+  private tls = false;
+  /** Discarding an over-long command line until its CRLF (§4.5.3.1.4). */
+  private overlong = false;
+  private idleTimer?: NodeJS.Timeout;
+  private readonly faults: FaultSet;
+  private readonly remoteAddress: string;
+
+  constructor(
+    socket: net.Socket,
+    private readonly config: SessionConfig,
+    private readonly onClose: (s: Session) => void,
+  ) {
+    this.socket = socket;
+    this.faults = config.faults;
+    this.remoteAddress = socket.remoteAddress ?? '127.0.0.1';
+    socket.setNoDelay(true);
+    this.attach(socket);
+    // §3.1: the greeting; 554 would refuse the session.
+    const code = this.faults.has('greeting-554') ? 554 : 220;
+    const greeting = formatReply({ code, lines: [`${config.hostname} ESMTP smtptest mutant`] }, this.faults);
+    socket.write(this.faults.has('greeting-bare-lf') ? greeting.replace(/\r\n$/, '\n') : greeting, 'latin1');
+    this.armIdleTimer();
+  }
+
+  /** Server shutdown: §3.8, a 421 before closing. */
+  shutdown(): void {
+    if (this.mode === 'closed') return;
+    this.write([{ code: 421, enhanced: '4.3.2', lines: [`${this.config.hostname} Service shutting down, closing transmission channel`] }]);
+    this.close();
+  }
+
+  private attach(socket: net.Socket): void {
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('error', () => this.close('error'));
+    socket.on('end', () => this.close('peer'));
+    socket.on('close', () => this.close('error'));
+  }
+
+  private onData(chunk: Buffer): void {
+    if (this.mode === 'closed' || this.mode === 'tls-handshake') return;
+    this.armIdleTimer();
+    this.input = this.input.length ? Buffer.concat([this.input, chunk]) : chunk;
+    if (this.held.length) {
+      this.out.push(...this.held);
+      this.held = [];
+    }
+    this.process();
+  }
+
+  private process(): void {
+    let commands = 0;
+    while (this.mode === 'command' || this.mode === 'data') {
+      if (this.mode === 'data') {
+        if (!this.consumeData()) break;
+        continue;
+      }
+      const line = this.takeLine();
+      if (line === undefined) break;
+      commands++;
+      this.command(line);
+      if (this.faults.has('drop-pipelined') && (this.mode as Mode) !== 'tls-handshake') this.input = Buffer.alloc(0);
+    }
+    if (this.faults.has('pipeline-no-flush') && commands > 1 && this.out.length > 1) this.held.push(this.out.pop()!);
+    this.flush();
+  }
+
+  // ---- command lines -------------------------------------------------------
+
+  /** The next complete command line, 'too-long', or undefined when more input is needed. */
+  private takeLine(): Buffer | 'too-long' | undefined {
+    // §2.3.8: only CRLF ends a line.
+    const lfOnly = this.faults.has('bare-lf-command');
+    const limit = this.faults.has('line-limit-too-low') ? 500 : COMMAND_LINE_MAX;
+    let end = lfOnly ? this.input.indexOf(0x0a) : this.input.indexOf(CRLF);
+    if (end < 0 || end + 2 > limit) {
+      if (this.faults.has('long-line-desync') && this.input.length >= limit) {
+        this.input = this.input.subarray(limit);
+        return 'too-long';
+      }
+      if (end < 0) {
+        if (this.input.length > limit) {
+          // Keep the last octet: it may be the CR of the CRLF that ends this line.
+          this.overlong = true;
+          this.input = this.input.subarray(this.input.length - 1);
+        }
+        return undefined;
+      }
+    }
+    const lineEnd = lfOnly && end > 0 && this.input[end - 1] === 0x0d ? end - 1 : end;
+    const line = this.input.subarray(0, lineEnd);
+    this.input = this.input.subarray(end + (lfOnly ? 1 : 2));
+    if (this.overlong || end + 2 > limit) {
+      this.overlong = false;
+      return 'too-long';
+    }
+    return line;
+  }
+
+  private command(raw: Buffer | 'too-long'): void {
+    // §4.5.3.1.4, §4.5.3.1.9: "500 Line too long", and the session stays in step.
+    if (raw === 'too-long') return this.reply(500, '5.5.6', 'Line too long');
+    // §2.4: commands are ASCII; "500 syntax error - invalid character".
+    if (!this.faults.has('non-ascii-ok') && raw.some((b) => b > 0x7f)) return this.reply(500, '5.5.2', 'Syntax error - invalid character');
+    // §2.3.8: a bare CR or LF is not a line terminator, and it has no place inside a command.
+    if (raw.includes(0x0d) || raw.includes(0x0a)) return this.reply(500, '5.5.2', 'Syntax error - bare CR or LF in command line');
+    const text = raw.toString('latin1');
+    const sp = text.indexOf(' ');
+    const verbText = sp < 0 ? text : text.slice(0, sp);
+    const argText = sp < 0 ? undefined : text.slice(sp + 1);
+    // §2.4: verbs are case-insensitive.
+    const verb = this.faults.has('lowercase-unknown') && verbText !== verbText.toUpperCase() ? '' : verbText.toUpperCase();
+    const arg = argText === undefined || argText.trim() === '' ? undefined : argText;
+    switch (verb) {
+      case 'EHLO':
+        return this.ehlo(argText, true);
+      case 'HELO':
+        return this.ehlo(argText, false);
+      case 'MAIL':
+        return this.mail(argText);
+      case 'RCPT':
+        return this.rcpt(argText);
+      case 'DATA':
+        return this.dataCommand(arg);
+      case 'RSET':
+        return this.rset(arg);
+      case 'NOOP':
+        return this.noop();
+      case 'VRFY':
+        return this.vrfy(arg);
+      case 'EXPN':
+        // §3.5.2: EXPN is optional; unsupported, so not listed in EHLO and answered 502.
+        if (this.preEhloRefused()) return;
+        return this.reply(502, '5.5.1', 'EXPN not implemented');
+      case 'ETRN':
+        return this.reply(502, '5.5.1', 'ETRN not implemented');
+      case 'HELP':
+        return this.help();
+      case 'QUIT':
+        return this.quit(arg);
+      case 'STARTTLS':
+        return this.starttls(arg);
+      case 'AUTH':
+      case 'BDAT':
+      case 'TURN':
+      case 'ATRN':
+      case 'SEND':
+      case 'SOML':
+      case 'SAML':
+        // §4.2.4: recognised, not implemented, and not advertised.
+        return this.reply(502, '5.5.1', `${verb} not implemented`);
+      default:
+        return this.unknown();
+    }
+  }
+
+  /** §4.2.4, §4.1.5 (X-commands too): 500, and the session goes on (§3.8). */
+  private unknown(): void {
+    if (this.faults.has('unknown-250')) return this.reply(250, '2.0.0', 'Ok');
+    if (this.faults.has('unknown-502')) return this.reply(502, '5.5.1', 'Command not implemented');
+    this.reply(500, '5.5.1', 'Syntax error, command unrecognized');
+    if (this.faults.has('unknown-closes')) this.closeAfterFlush();
+  }
+
+  /** §4.1.1.1, §4.1.4. HELO = "HELO" SP Domain; EHLO = "EHLO" SP ( Domain / address-literal ). */
+  private ehlo(arg: string | undefined, extended: boolean): void {
+    const name = (arg ?? '').split(' ')[0]!;
+    const maxDomain = this.faults.has('short-domains') ? 128 : RFC_PATH_LIMITS.domain;
+    const valid = (isDomain(name) || isAddressLiteral(name)) && name.length <= maxDomain;
+    if (!valid && !(this.faults.has('ehlo-noarg-ok') && name === '')) {
+      // §4.1.4: a refused EHLO leaves the state as it was.
+      if (this.faults.has('bad-ehlo-resets')) this.tx = undefined;
+      return this.reply(501, '5.5.4', `Syntax: ${extended ? 'EHLO' : 'HELO'} hostname`);
+    }
+    // §4.1.4: an accepted EHLO resets the state as RSET does.
+    if (!this.faults.has('ehlo-no-reset')) this.tx = undefined;
+    this.helo = { name, extended };
+    const first = `${this.config.hostname} Hello ${name || 'unknown'} [${this.remoteAddress}]`;
+    if (!extended && !this.faults.has('helo-extended')) return this.reply(250, undefined, this.config.hostname);
+    // §3.2: HELO gets this only with the helo-extended fault.
+    const lines = [this.faults.has('reply-line-too-long') ? first + ' ' + 'x'.repeat(600) : first, 'PIPELINING', `SIZE ${this.config.sizeLimit}`, '8BITMIME', 'ENHANCEDSTATUSCODES'];
+    // RFC 3207 §4.2: not offered again once TLS is on.
+    if (!this.tls || this.faults.has('starttls-readvertised')) lines.push('STARTTLS');
+    // §4.1.1.1: every command beyond the §4.5.1 minimum that we answer is listed.
+    lines.push('HELP');
+    // §4.2.4: never list a command answered 502; this fault does.
+    if (this.faults.has('dead-keywords')) lines.push('EXPN', 'VRFY', 'ETRN');
+    this.reply(250, undefined, lines);
+  }
+
+  /** §3.3, §4.1.1.2: MAIL FROM:<reverse-path> [SP Mail-parameters]. */
+  private mail(arg: string | undefined): void {
+    if (!this.helo && !this.faults.has('mail-before-ehlo')) return this.reply(503, '5.5.1', 'Error: send HELO/EHLO first');
+    if (this.tx && !this.faults.has('nested-mail-ok')) return this.reply(503, '5.5.1', 'Error: nested MAIL command');
+    const parsed = parsePathArgument(arg ?? '', { prefix: 'FROM:', reverse: true, limits: this.pathLimits(), lax: this.faults.has('lax-path-syntax') });
+    if (typeof parsed === 'string') {
+      if (this.faults.has('mail-syntax-250') && (parsed === 'prefix' || parsed === 'syntax')) {
+        this.tx = { from: arg ?? '', rcpts: [] };
+        return this.reply(250, '2.1.0', 'Ok');
+      }
+      return this.argProblem(parsed, 'MAIL FROM:<address>', '5.1.7');
+    }
+    if (parsed.path.kind === 'null' && this.faults.has('reject-null-sender')) return this.reply(553, '5.1.7', 'Null sender not accepted');
+    // §4.1.1.11: parameters only for extensions the EHLO reply advertised.
+    let declared: number | undefined;
+    const seen = new Set<string>();
+    const lenient = this.faults.has('unknown-param-ok');
+    for (const p of parsed.params) {
+      const { keyword, value } = splitParam(p);
+      if (!this.helo?.extended && !lenient) return this.reply(555, '5.5.4', `${keyword} parameter not supported after HELO`);
+      if (seen.has(keyword) && !lenient) return this.reply(501, '5.5.4', `Duplicate ${keyword} parameter`);
+      seen.add(keyword);
+      switch (keyword) {
+        case 'SIZE':
+          // RFC 1870 §3: size-value = 1*20DIGIT.
+          if (value === undefined || !/^\d{1,20}$/.test(value)) {
+            if (this.faults.has('size-param-syntax-ok')) break;
+            return this.reply(501, '5.5.4', 'Bad SIZE parameter syntax');
+          }
+          declared = Number(value);
+          break;
+        case 'BODY':
+          // RFC 6152 §2: BODY=7BIT / BODY=8BITMIME.
+          if (!/^(7BIT|8BITMIME)$/i.test(value ?? '')) return this.reply(501, '5.5.4', 'Bad BODY parameter');
+          break;
+        default:
+          if (!lenient) return this.reply(555, '5.5.4', `Unsupported parameter ${keyword}`);
+      }
+    }
+    // RFC 1870 §6.1: a declared size over the fixed maximum is refused with 552.
+    if (declared !== undefined && declared > this.config.sizeLimit && !this.faults.has('ignore-size')) {
+      return this.sizeRefusal('Message size exceeds fixed maximum message size');
+    }
+    this.tx = { from: parsed.path.kind === 'mailbox' ? `${parsed.path.mailbox.local}@${parsed.path.mailbox.domain}` : '', rcpts: [] };
+    this.reply(250, '2.1.0', 'Ok');
+  }
+
+  /** §3.3, §4.1.1.3: RCPT TO:<forward-path> [SP Rcpt-parameters]. */
+  private rcpt(arg: string | undefined): void {
+    if (!this.tx && !this.faults.has('rcpt-before-mail')) return this.reply(503, '5.5.1', 'Error: need MAIL command');
+    const parsed = parsePathArgument(arg ?? '', { prefix: 'TO:', reverse: false, limits: this.pathLimits(), lax: this.faults.has('lax-path-syntax') });
+    if (typeof parsed === 'string') return this.argProblem(parsed, 'RCPT TO:<address>', '5.1.3');
+    // §4.1.1.11: we support no RCPT parameters.
+    if (parsed.params.length > 0 && !this.faults.has('unknown-param-ok')) return this.reply(555, '5.5.4', `Unsupported parameter ${splitParam(parsed.params[0]!).keyword}`);
+    let recipient: string;
+    if (parsed.path.kind === 'postmaster') {
+      // §4.5.1: "RCPT TO:<Postmaster>" with no domain, any case.
+      if (this.refusesPostmaster(parsed.path.text)) return this.reply(550, '5.1.1', 'Mailbox unavailable');
+      recipient = parsed.path.text;
+    } else if (parsed.path.kind === 'mailbox') {
+      const { local, domain } = parsed.path.mailbox;
+      // §3.3: source routes must be accepted and should be ignored.
+      if (parsed.path.routed && this.faults.has('source-route-501')) return this.reply(501, '5.1.3', 'Source routes not supported');
+      // §3.6, §7.9: no relaying for other domains.
+      if (!this.isLocal(domain) && !this.faults.has('open-relay')) return this.reply(550, '5.7.1', 'Relaying denied');
+      if (/^postmaster$/i.test(local) && this.refusesPostmaster(local)) return this.reply(550, '5.1.1', 'Mailbox unavailable');
+      // §2.4: local-parts are case-sensitive; keep them as sent.
+      recipient = `${this.faults.has('local-part-folded') ? local.toLowerCase() : local}@${domain}`;
+    } else {
+      return this.argProblem('syntax', 'RCPT TO:<address>', '5.1.3');
+    }
+    const tx = (this.tx ??= { from: '', rcpts: [] });
+    const max = this.faults.has('rcpt-limit-50') ? 50 : this.config.maxRecipients;
+    if (tx.rcpts.length >= max) {
+      // §4.5.3.1.10: an implementation limit is 452, not 552.
+      return this.faults.has('rcpt-limit-552') ? this.reply(552, '5.5.3', 'Too many recipients') : this.reply(452, '4.5.3', 'Too many recipients');
+    }
+    tx.rcpts.push(recipient);
+    this.reply(250, '2.1.5', 'Ok');
+  }
+
+  private refusesPostmaster(local: string): boolean {
+    return this.faults.has('reject-postmaster') || (this.faults.has('postmaster-case') && local !== 'postmaster');
+  }
+
+  private isLocal(domain: string): boolean {
+    return this.config.domains.includes(domain.toLowerCase());
+  }
+
+  private pathLimits(): PathLimits {
+    return this.faults.has('short-paths') ? { ...RFC_PATH_LIMITS, local: 32, path: 128 } : RFC_PATH_LIMITS;
+  }
+
+  /** §4.1.4: a refused argument is 501 and the state stays as it was. */
+  private argProblem(p: ArgProblem, usage: string, addressEnhanced: string): void {
+    switch (p) {
+      case 'prefix':
+      case 'space-after-colon':
+      case 'no-brackets':
+        return this.reply(501, '5.5.2', `Syntax: ${usage}`);
+      case 'params':
+        return this.reply(501, '5.5.4', 'Bad parameter syntax');
+      case 'syntax':
+        return this.reply(501, addressEnhanced, 'Bad address syntax');
+      case 'local-too-long':
+      case 'domain-too-long':
+      case 'path-too-long':
+        // §4.5.3.1.9: "501 Path too long".
+        return this.reply(501, addressEnhanced, 'Path too long');
+    }
+  }
+
+  /** §4.1.1.4, §3.3: DATA only with at least one accepted recipient. */
+  private dataCommand(arg: string | undefined): void {
+    // §4.3.2: DATA takes no argument: 501.
+    if (arg !== undefined && !this.faults.has('rset-arg-ok')) return this.reply(501, '5.5.4', 'Syntax: DATA');
+    if (!this.faults.has('data-before-rcpt')) {
+      if (!this.tx) return this.reply(503, '5.5.1', 'Error: need MAIL command');
+      if (this.tx.rcpts.length === 0) return this.reply(503, '5.5.1', 'Error: need RCPT command');
+    }
+    this.tx ??= { from: '', rcpts: [] };
+    this.mode = 'data';
+    this.data = { chunks: [], size: 0, lineStart: true, lineLength: 0, bareLf: false, bareCr: false, oversize: false };
+    this.reply(354, undefined, 'End data with <CR><LF>.<CR><LF>');
+  }
+
+  /** §4.1.1.5. */
+  private rset(arg: string | undefined): void {
+    if (this.preEhloRefused()) return;
+    if (arg !== undefined && !this.faults.has('rset-arg-ok')) return this.reply(501, '5.5.4', 'Syntax: RSET', true);
+    if (!this.faults.has('rset-keeps-transaction')) this.tx = undefined;
+    this.reply(250, '2.0.0', 'Ok', true);
+  }
+
+  /** §4.1.1.9: 250, whatever the argument. */
+  private noop(): void {
+    if (this.preEhloRefused()) return;
+    if (this.faults.has('noop-no-reply')) return;
+    this.reply(250, '2.0.0', 'Ok', true);
+    if (this.faults.has('noop-extra-reply')) this.reply(250, '2.0.0', 'Ok', true);
+  }
+
+  /** §3.5.3: we do not verify addresses, so 252 (never 250 without a mailbox). */
+  private vrfy(arg: string | undefined): void {
+    if (this.preEhloRefused()) return;
+    if (arg === undefined) return this.reply(501, '5.5.4', 'Syntax: VRFY address', true);
+    if (this.faults.has('dead-keywords')) return this.reply(502, '5.5.1', 'VRFY not implemented', true);
+    if (this.faults.has('vrfy-lies')) return this.reply(250, '2.1.5', 'User exists', true);
+    this.reply(252, '2.5.0', 'Cannot VRFY user, but will accept message and attempt delivery', true);
+  }
+
+  /** §4.1.1.8. */
+  private help(): void {
+    if (this.preEhloRefused()) return;
+    if (this.faults.has('help-502')) return this.reply(502, '5.5.1', 'HELP not implemented');
+    this.reply(214, '2.0.0', ['Commands: EHLO HELO MAIL RCPT DATA RSET NOOP QUIT VRFY HELP STARTTLS', 'See RFC 5321', 'End of HELP info'], true);
+  }
+
+  /** §4.1.4 (SHOULD): commands outside transactions work before EHLO; refused only with pre-ehlo-503. */
+  private preEhloRefused(): boolean {
+    if (this.helo || !this.faults.has('pre-ehlo-503')) return false;
+    this.reply(503, '5.5.1', 'Error: send HELO/EHLO first');
+    return true;
+  }
+
+  /** §4.1.1.10: 221, then close. */
+  private quit(arg: string | undefined): void {
+    if (arg !== undefined && !this.faults.has('rset-arg-ok')) return this.reply(501, '5.5.4', 'Syntax: QUIT');
+    this.tx = undefined;
+    this.reply(221, '2.0.0', 'Bye');
+    if (!this.faults.has('quit-no-close')) this.closeAfterFlush();
+  }
+
+  /** RFC 3207 §4, §4.2. */
+  private starttls(arg: string | undefined): void {
+    if (arg !== undefined && !this.faults.has('starttls-arg-ok')) return this.reply(501, '5.5.4', 'Syntax: STARTTLS');
+    if (this.tls) return this.reply(503, '5.5.1', 'TLS already active');
+    this.reply(220, '2.0.0', 'Ready to start TLS');
+    this.flush();
+    // RFC 3207 §4.2 (and CVE-2011-0411): plaintext pipelined after STARTTLS is discarded.
+    const leftover = this.faults.has('starttls-injection') ? this.input : Buffer.alloc(0);
+    this.input = Buffer.alloc(0);
+    this.mode = 'tls-handshake';
+    const plain = this.socket;
+    plain.removeAllListeners('data');
+    plain.removeAllListeners('end');
+    plain.removeAllListeners('close');
+    plain.removeAllListeners('error');
+    const secure = new tls.TLSSocket(plain, { isServer: true, secureContext: this.config.secureContext });
+    this.socket = secure;
+    this.attach(secure);
+    secure.once('secure', () => {
+      if (this.mode !== 'tls-handshake') return;
+      this.tls = true;
+      this.mode = 'command';
+      // §4.2: forget everything learnt before TLS: EHLO and any transaction.
+      if (!this.faults.has('starttls-no-reset')) {
+        this.helo = undefined;
+        this.tx = undefined;
+      }
+      this.armIdleTimer();
+      if (leftover.length) {
+        this.input = leftover;
+        this.process();
+      }
+    });
+  }
+
+  // ---- message content -----------------------------------------------------
+
+  /** Consumes what it can of the content; false when more input is needed. */
+  private consumeData(): boolean {
+    const d = this.data!;
+    // §2.3.8, §4.1.1.4: only CRLF ends a line, and only CRLF.CRLF ends the data.
+    const lf = this.faults.has('lf-dot-lf-ends-data');
+    const end = lf ? this.input.indexOf(0x0a) : this.input.indexOf(CRLF);
+    if (end < 0) {
+      if (this.input.length <= DATA_PARTIAL_MAX) return false;
+      // A long line without its CRLF yet: keep the last octet (maybe a CR), take the rest.
+      const part = this.input.subarray(0, this.input.length - 1);
+      this.input = this.input.subarray(this.input.length - 1);
+      this.contentLine(part, false);
+      return this.mode === 'data';
+    }
+    let line = this.input.subarray(0, end);
+    this.input = this.input.subarray(end + (lf ? 1 : 2));
+    if (lf && line.length && line[line.length - 1] === 0x0d) line = line.subarray(0, line.length - 1);
+    if (d.lineStart && line.length === 1 && line[0] === 0x2e) {
+      this.endOfData();
+      return true;
+    }
+    this.contentLine(line, true);
+    return true;
+  }
+
+  private contentLine(part: Buffer, complete: boolean): void {
+    const d = this.data!;
+    let text = part;
+    // §4.5.2: a leading dot on a line is removed.
+    if (d.lineStart && text.length && text[0] === 0x2e && !this.faults.has('no-dot-unstuff')) text = text.subarray(1);
+    if (text.includes(0x0a)) d.bareLf = true;
+    if (text.includes(0x0d)) d.bareCr = true;
+    d.lineLength += text.length + (complete ? 2 : 0);
+    d.lineStart = complete;
+    if (this.faults.has('close-on-1000-octet-line') && d.lineLength >= 1000) return this.close();
+    if (complete) d.lineLength = 0;
+    const add = complete ? text.length + 2 : text.length;
+    d.size += add;
+    const limit = this.faults.has('small-message-limit') ? Math.min(32 * 1024, this.config.sizeLimit) : this.config.sizeLimit;
+    if (d.size > limit && !this.faults.has('ignore-size')) {
+      if (!d.oversize && this.faults.has('size-desync')) {
+        // The flaw: answer at once and read the rest of the content as commands.
+        this.data = undefined;
+        this.tx = undefined;
+        this.mode = 'command';
+        return this.sizeRefusal('Message size exceeds fixed maximum message size');
+      }
+      d.oversize = true;
+      d.chunks = [];
+      return;
+    }
+    if (d.oversize) return;
+    d.chunks.push(Buffer.from(text));
+    if (complete) d.chunks.push(CRLF);
+  }
+
+  /** §4.1.1.4: one reply to the end of data; the transaction is over either way. */
+  private endOfData(): void {
+    const d = this.data!;
+    const tx = this.tx!;
+    this.mode = 'command';
+    this.data = undefined;
+    this.tx = undefined;
+    const content = Buffer.concat(this.faults.has('crlf-added-to-body') ? [...d.chunks, CRLF] : d.chunks);
+    let refused = false;
+    if (d.oversize) {
+      // RFC 1870 §6.3: actual size over the limit, 552 after the end of data.
+      this.sizeRefusal('Message size exceeds fixed maximum message size');
+      refused = true;
+    } else if ((d.bareLf && !this.faults.has('bare-lf-accepted')) || (d.bareCr && !this.faults.has('bare-cr-accepted'))) {
+      // §2.3.8, §4.1.1.4: bare CR or LF are not line endings; we refuse such content rather than guess.
+      this.reply(554, '5.6.0', 'Message content contains a bare CR or LF (RFC 5321 2.3.8); rejected');
+      refused = true;
+    }
+    if (refused && !this.faults.has('deliver-after-reject')) return;
+    this.store(tx, content);
+    if (refused) return;
+    this.reply(250, '2.0.0', `Ok: queued as ${this.lastId}`);
+    if (this.faults.has('two-replies-after-eod')) this.reply(250, '2.0.0', `Ok: queued as ${this.lastId}`);
+  }
+
+  private lastId = '';
+
+  private store(tx: Transaction, content: Buffer): void {
+    this.lastId = randomBytes(6).toString('hex').toUpperCase();
+    const trace = this.faults.has('no-received-header')
+      ? ''
+      : receivedHeader({
+          heloName: this.helo?.name ?? '',
+          remoteAddress: this.remoteAddress,
+          hostname: this.config.hostname,
+          protocol: this.tls ? 'ESMTPS' : this.helo?.extended ? 'ESMTP' : 'SMTP',
+          id: this.lastId,
+          recipients: tx.rcpts,
+          date: new Date(),
+        });
+    this.config.deliver({ from: tx.from, to: [...tx.rcpts], content: Buffer.concat([Buffer.from(trace, 'latin1'), content]) });
+  }
+
+  /** RFC 1870 §6: 552 5.3.4 (the oversize-wrong-code fault says 554). */
+  private sizeRefusal(text: string): void {
+    if (this.faults.has('oversize-wrong-code')) return this.reply(554, '5.3.4', text);
+    this.reply(552, '5.3.4', text);
+  }
+
+  // ---- output and lifetime -------------------------------------------------
+
+  /** Queues one reply (several lines for an array); sent by flush(). */
+  private reply(code: number, enhanced: string | undefined, text: string | string[], minor = false): void {
+    this.out.push({ code, enhanced, lines: typeof text === 'string' ? [text] : text, minor });
+    if (code >= 500 && this.faults.has('error-closes')) this.closeAfterFlush();
+  }
+
+  private pendingClose = false;
+
+  private closeAfterFlush(): void {
+    this.pendingClose = true;
+    this.input = Buffer.alloc(0);
+    if (this.mode === 'command' || this.mode === 'data') this.mode = 'closed';
+  }
+
+  private flush(): void {
+    if (this.out.length) {
+      const replies = this.out;
+      this.out = [];
+      this.write(replies);
+    }
+    if (this.pendingClose) this.close();
+  }
+
+  private write(replies: OutReply[]): void {
+    if (this.socket.destroyed || !this.socket.writable) return;
+    this.socket.write(replies.map((r) => formatReply(r, this.faults)).join(''), 'latin1');
+  }
+
+  private armIdleTimer(): void {
+    clearTimeout(this.idleTimer);
+    if (this.faults.has('never-timeout')) return;
+    const ms = this.faults.has('timeout-too-short') ? this.config.idleTimeoutMs / 2 : this.config.idleTimeoutMs;
+    this.idleTimer = setTimeout(() => this.idle(), ms);
+    this.idleTimer.unref();
+  }
+
+  /** §3.8, §4.5.3.2.7: on timeout, 421 and close. */
+  private idle(): void {
+    if (this.mode === 'closed') return;
+    if (!this.faults.has('timeout-without-421')) {
+      this.write([{ code: 421, enhanced: '4.4.2', lines: [`${this.config.hostname} Error: timeout exceeded`] }]);
+    }
+    this.close();
+  }
+
+  private closed = false;
+
+  /**
+   * Ends the session: 'local' after QUIT, a timeout or shutdown (replies
+   * already written go out first); 'peer' when the client half-closed;
+   * 'error' when the socket failed. A partial message is dropped (§4.1.1.10).
+   */
+  private close(why: 'local' | 'peer' | 'error' = 'local'): void {
+    if (this.closed) return;
+    this.closed = true;
+    clearTimeout(this.idleTimer);
+    if (why !== 'local' && this.mode === 'data' && this.faults.has('deliver-on-drop') && this.tx && this.data) {
+      this.store(this.tx, Buffer.concat(this.data.chunks));
+    }
+    this.mode = 'closed';
+    this.input = Buffer.alloc(0);
+    if (why === 'error') this.socket.destroy();
+    else this.socket.end();
+    this.onClose(this);
+  }
+}

@@ -54,6 +54,8 @@ export const TimelineSampleSchema = z.object({
   rejected: z.number().int().nonnegative(),
   failed: z.number().int().nonnegative(),
   replies: z.object({ '2xx': z.number().int().nonnegative(), '3xx': z.number().int().nonnegative(), '4xx': z.number().int().nonnegative(), '5xx': z.number().int().nonnegative() }),
+  /** Open loop: the deepest the backlog of due-but-unstarted messages grew in this interval (summed over workers). */
+  backlog: z.number().int().nonnegative(),
   /** Whole-transaction latency of the messages completed in this interval (corrected in the open loop). */
   latency: z.object({ count: z.number().int().nonnegative(), p50: z.number(), p90: z.number(), p99: z.number(), max: z.number() }),
 });

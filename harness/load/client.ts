@@ -1,0 +1,409 @@
+/**
+ * The load client: one socket, one SMTP session at a time, driven as a
+ * state machine from socket events. Built for the hot path: replies are
+ * parsed for their code only (the text is read only for EHLO keywords and
+ * for the enhanced status of a negative reply), commands and message
+ * content are prebuilt buffers, and one timestamp serves every reply in a
+ * read. The conformance client (harness/wire) is the one that judges syntax;
+ * this one counts.
+ *
+ * Session: connect, 220 greeting, EHLO, [STARTTLS, TLS, EHLO], then messages
+ * (MAIL, RCPT…, DATA, content, end of data; RFC 5321 §3.3), then QUIT.
+ * With pipelining (RFC 2920 §3.1) MAIL, RCPT… and DATA go in one write and
+ * each reply is timed from that write.
+ */
+import net from 'node:net';
+import tls from 'node:tls';
+import { performance } from 'node:perf_hooks';
+import type { Commands } from './message.ts';
+import { ACCEPTED, FAILED, REJECTED, type Recorder } from './recorder.ts';
+
+// Phase indices, in PHASES order (types.ts).
+const P_CONNECT = 0;
+const P_GREETING = 1;
+const P_EHLO = 2;
+const P_STARTTLS = 3;
+const P_MAIL = 4;
+const P_RCPT = 5;
+const P_DATA = 6;
+const P_EOD = 7;
+const P_QUIT = 8;
+
+// States.
+const NONE = 0;
+const CONNECTING = 1;
+const GREETING = 2;
+const EHLO = 3;
+const STARTTLS = 4;
+const HANDSHAKE = 5;
+const IDLE = 6;
+const MAIL = 7;
+const RCPT = 8;
+const DATA = 9;
+const EOD = 10;
+const PIPE = 11;
+const DISCARD = 12; // content refused after an accepted DATA: ".", then RSET
+const RSET = 13;
+const QUIT = 14;
+
+const STATE_PHASE = ['none', 'connect', 'greeting', 'ehlo', 'starttls', 'starttls', 'idle', 'mail', 'rcpt', 'data', 'eod', 'mail', 'eod', 'rset', 'quit'];
+
+const MAX_LINE = 64 * 1024;
+const EMPTY_CONTENT = Buffer.from('.\r\n', 'latin1');
+const ENHANCED = /^([245]\.\d{1,3}\.\d{1,3})(?:\s|$)/;
+
+/** What the engine gives every client. */
+export interface ClientHost {
+  readonly host: string;
+  readonly port: number;
+  readonly commands: Commands;
+  readonly rcpts: number;
+  readonly pipelining: boolean;
+  readonly starttls: boolean;
+  readonly timeoutMs: number;
+  readonly rec: Recorder;
+  /** Messages for a new session (Infinity: as many as there are). */
+  perConnection(): number;
+  /** Message content for the next message. */
+  content(): Buffer;
+  /** The client is free: idle in an open session, or without one. */
+  available(c: LoadClient): void;
+}
+
+export class LoadClient {
+  state = NONE;
+  /** performance.now() by which the awaited reply must come. */
+  deadline = Infinity;
+  private socket: net.Socket | undefined;
+  private partial: Buffer | undefined;
+  private sent = 0;
+  private tlsStart = 0;
+  private left = 0;
+  private isTls = false;
+  private canPipeline = false;
+  private canStarttls = false;
+  private inMsg = false;
+  private intended = 0;
+  private started = 0;
+  private idx = 0;
+  private mailOk = false;
+  private rcptOk = 0;
+  private rejected = false;
+
+  constructor(private readonly h: ClientHost) {}
+
+  get open(): boolean {
+    return this.state !== NONE;
+  }
+
+  /** A message to send, intended to start at `intended` (performance.now() ms). */
+  assign(intended: number): void {
+    const now = performance.now();
+    this.inMsg = true;
+    this.intended = intended;
+    this.started = now;
+    this.rejected = false;
+    this.h.rec.start(intended, now);
+    if (this.state === NONE) this.connect(now);
+    else this.beginMessage(now);
+  }
+
+  /** No more work: an idle session says QUIT. */
+  finish(): void {
+    if (this.state === IDLE) this.quit(performance.now());
+  }
+
+  /** Drops the connection at once (end of run); the message in flight, if any, is failed. */
+  abort(kind: string): void {
+    if (this.state !== NONE) this.fail(kind, performance.now());
+  }
+
+  /** Called by the engine's sweep when the deadline has passed. */
+  timeout(now: number): void {
+    this.fail('timeout', now);
+  }
+
+  private connect(now: number): void {
+    this.state = CONNECTING;
+    this.sent = now;
+    this.deadline = now + this.h.timeoutMs;
+    this.left = this.h.perConnection();
+    this.isTls = false;
+    this.canPipeline = false;
+    this.canStarttls = false;
+    this.partial = undefined;
+    const s = net.connect({ host: this.h.host, port: this.h.port });
+    s.setNoDelay(true);
+    this.attach(s, 'connect');
+  }
+
+  private attach(s: net.Socket, ready: 'connect' | 'secureConnect'): void {
+    this.socket = s;
+    s.once(ready, () => {
+      if (s === this.socket) this.connected(performance.now());
+    });
+    s.on('data', (chunk: Buffer) => {
+      if (s === this.socket) this.receive(chunk, s);
+    });
+    s.on('error', (err: NodeJS.ErrnoException) => {
+      if (s === this.socket) this.fail(errorKind(err, this.state), performance.now());
+    });
+    s.on('close', () => {
+      if (s === this.socket) this.fail(this.state === HANDSHAKE ? 'tls' : 'closed', performance.now());
+    });
+  }
+
+  private connected(now: number): void {
+    if (this.state === CONNECTING) {
+      this.h.rec.phase(P_CONNECT, now - this.sent, now);
+      this.state = GREETING;
+      this.sent = now;
+    } else if (this.state === HANDSHAKE) {
+      this.h.rec.phase(P_STARTTLS, now - this.tlsStart, now);
+      this.isTls = true;
+      this.send(EHLO, this.h.commands.ehlo, now);
+    }
+  }
+
+  private send(state: number, buf: Buffer, now: number): void {
+    this.state = state;
+    this.sent = now;
+    this.deadline = now + this.h.timeoutMs;
+    this.socket!.write(buf);
+  }
+
+  /** Splits a read into reply lines; RFC 5321 §4.2: "ddd-" continues a reply, "ddd " or "ddd" ends it. */
+  private receive(chunk: Buffer, s: net.Socket): void {
+    const now = performance.now();
+    let buf = chunk;
+    if (this.partial) {
+      buf = Buffer.concat([this.partial, chunk]);
+      this.partial = undefined;
+    }
+    let start = 0;
+    const len = buf.length;
+    while (start < len) {
+      const nl = buf.indexOf(0x0a, start);
+      if (nl < 0) break;
+      const d0 = buf[start]! - 48;
+      const d1 = buf[start + 1]! - 48;
+      const d2 = buf[start + 2]! - 48;
+      if (nl - start < 3 || d0 < 2 || d0 > 5 || d1 < 0 || d1 > 9 || d2 < 0 || d2 > 9) {
+        this.fail('protocol', now);
+        return;
+      }
+      const sep = nl - start > 3 ? buf[start + 3] : 0x20;
+      if (this.state === EHLO) this.keyword(buf, start + 4, nl);
+      if (sep !== 0x2d) {
+        const code = d0 * 100 + d1 * 10 + d2;
+        const enhanced = code >= 400 ? enhancedOf(buf, start + 4, nl) : '';
+        this.reply(code, enhanced, now);
+        // The reply may have ended the session or switched to TLS: the rest of this read is not ours (RFC 3207 §4.2).
+        if (this.socket !== s) return;
+      }
+      start = nl + 1;
+    }
+    if (start < len) {
+      if (len - start > MAX_LINE) return this.fail('protocol', now);
+      this.partial = buf.subarray(start);
+    }
+  }
+
+  /** EHLO keywords that change what we send (RFC 2920 PIPELINING, RFC 3207 STARTTLS). */
+  private keyword(buf: Buffer, from: number, to: number): void {
+    const n = to - from;
+    if (n >= 10 && (buf[from]! | 0x20) === 0x70 && buf.toString('latin1', from, from + 10).toUpperCase() === 'PIPELINING') this.canPipeline = true;
+    else if (n >= 8 && (buf[from]! | 0x20) === 0x73 && buf.toString('latin1', from, from + 8).toUpperCase() === 'STARTTLS') this.canStarttls = true;
+  }
+
+  private reply(code: number, enhanced: string, now: number): void {
+    const dt = now - this.sent;
+    const rec = this.h.rec;
+    const ok = code < 400;
+    switch (this.state) {
+      case GREETING:
+        rec.phase(P_GREETING, dt, now);
+        rec.reply(P_GREETING, code, enhanced, now);
+        if (code !== 220) return this.refuseSession(now);
+        return this.send(EHLO, this.h.commands.ehlo, now);
+      case EHLO:
+        rec.phase(P_EHLO, dt, now);
+        rec.reply(P_EHLO, code, enhanced, now);
+        if (code !== 250) return this.refuseSession(now);
+        if (this.h.starttls && !this.isTls) {
+          if (!this.canStarttls) return this.fail('no-starttls', now);
+          this.tlsStart = now;
+          return this.send(STARTTLS, this.h.commands.starttls, now);
+        }
+        rec.session(this.h.pipelining && this.canPipeline, now);
+        return this.ready(now);
+      case STARTTLS:
+        rec.reply(P_STARTTLS, code, enhanced, now);
+        if (code !== 220) return this.refuseSession(now);
+        return this.upgrade(now);
+      case MAIL:
+        rec.phase(P_MAIL, dt, now);
+        rec.reply(P_MAIL, code, enhanced, now);
+        if (!ok) return this.reject(now);
+        this.idx = 0;
+        this.rcptOk = 0;
+        return this.send(RCPT, this.h.commands.rcpts[0]!, now);
+      case RCPT:
+        rec.phase(P_RCPT, dt, now);
+        rec.reply(P_RCPT, code, enhanced, now);
+        if (ok) this.rcptOk++;
+        if (++this.idx < this.h.rcpts) return this.send(RCPT, this.h.commands.rcpts[this.idx]!, now);
+        if (this.rcptOk === 0) return this.reject(now);
+        return this.send(DATA, this.h.commands.data, now);
+      case DATA:
+        rec.phase(P_DATA, dt, now);
+        rec.reply(P_DATA, code, enhanced, now);
+        if (code !== 354) return this.reject(now);
+        return this.send(EOD, this.h.content(), now);
+      case PIPE: {
+        // Each reply of the group is timed from the one write (RFC 2920 §3.2: replies come in order).
+        const i = this.idx++;
+        const p = i === 0 ? P_MAIL : i <= this.h.rcpts ? P_RCPT : P_DATA;
+        rec.phase(p, dt, now);
+        rec.reply(p, code, enhanced, now);
+        if (p === P_MAIL) this.mailOk = ok;
+        else if (p === P_RCPT) {
+          if (ok) this.rcptOk++;
+        } else if (code === 354 && this.mailOk && this.rcptOk > 0) this.send(EOD, this.h.content(), now);
+        else if (code === 354) {
+          // RFC 2920 §3.1: DATA accepted although no recipient was: send no content, just the terminator.
+          this.rejected = true;
+          this.send(DISCARD, EMPTY_CONTENT, now);
+        } else this.reject(now);
+        return;
+      }
+      case EOD:
+        rec.phase(P_EOD, dt, now);
+        rec.reply(P_EOD, code, enhanced, now);
+        this.done(ok ? ACCEPTED : REJECTED, now);
+        return this.next(now);
+      case DISCARD:
+        rec.reply(P_EOD, code, enhanced, now);
+        return this.reject(now);
+      case RSET:
+        return this.next(now);
+      case QUIT:
+        rec.phase(P_QUIT, dt, now);
+        rec.reply(P_QUIT, code, enhanced, now);
+        return this.close();
+      default:
+        // A reply nobody asked for (e.g. while idle): the server is out of step.
+        return this.fail('unexpected', now);
+    }
+  }
+
+  private ready(now: number): void {
+    if (this.inMsg) this.beginMessage(now);
+    else {
+      this.state = IDLE;
+      this.deadline = Infinity;
+      this.h.available(this);
+    }
+  }
+
+  private beginMessage(now: number): void {
+    if (this.h.pipelining && this.canPipeline) {
+      this.idx = 0;
+      this.mailOk = false;
+      this.rcptOk = 0;
+      this.send(PIPE, this.h.commands.pipelined, now);
+    } else this.send(MAIL, this.h.commands.mail, now);
+  }
+
+  private done(outcome: number, now: number): void {
+    if (!this.inMsg) return;
+    this.inMsg = false;
+    this.h.rec.message(outcome, this.intended, this.started, now);
+  }
+
+  /** The transaction was refused: count it, reset, go on (RFC 5321 §4.1.1.5). */
+  private reject(now: number): void {
+    this.done(REJECTED, now);
+    this.send(RSET, this.h.commands.rset, now);
+  }
+
+  /** Greeting, EHLO or STARTTLS refused: the message is rejected and the session ends. */
+  private refuseSession(now: number): void {
+    this.done(REJECTED, now);
+    this.quit(now);
+  }
+
+  private next(now: number): void {
+    if (--this.left <= 0) return this.quit(now);
+    this.state = IDLE;
+    this.deadline = Infinity;
+    this.h.available(this);
+  }
+
+  private quit(now: number): void {
+    this.send(QUIT, this.h.commands.quit, now);
+  }
+
+  private upgrade(now: number): void {
+    const plain = this.socket!;
+    plain.removeAllListeners();
+    plain.on('error', noop);
+    this.state = HANDSHAKE;
+    this.partial = undefined;
+    this.deadline = now + this.h.timeoutMs;
+    const s = tls.connect({ socket: plain, rejectUnauthorized: false });
+    this.attach(s, 'secureConnect');
+  }
+
+  /** After the 221: our side closes, the slot is free at once. */
+  private close(): void {
+    const s = this.socket;
+    this.detach();
+    s?.end();
+    this.h.available(this);
+  }
+
+  private detach(): void {
+    const s = this.socket;
+    if (s) {
+      s.removeAllListeners();
+      s.on('error', noop);
+    }
+    this.socket = undefined;
+    this.partial = undefined;
+    this.state = NONE;
+    this.deadline = Infinity;
+  }
+
+  private fail(kind: string, now: number): void {
+    const phase = STATE_PHASE[this.state];
+    this.h.rec.error(kind, kind === 'refused' ? undefined : phase, now);
+    this.done(FAILED, now);
+    const s = this.socket;
+    this.detach();
+    s?.destroy();
+    this.h.available(this);
+  }
+}
+
+function noop(): void {}
+
+function errorKind(err: NodeJS.ErrnoException, state: number): string {
+  if (state === HANDSHAKE) return 'tls';
+  switch (err.code) {
+    case 'ECONNREFUSED':
+      return 'refused';
+    case 'ECONNRESET':
+    case 'EPIPE':
+      return 'reset';
+    case 'ETIMEDOUT':
+      return 'timeout';
+    default:
+      return (err.code ?? 'error').toLowerCase();
+  }
+}
+
+function enhancedOf(buf: Buffer, from: number, to: number): string {
+  const m = ENHANCED.exec(buf.toString('latin1', from, Math.min(to, from + 16)).replace(/\r$/, ''));
+  return m ? m[1]! : '';
+}

@@ -11,9 +11,10 @@ const resolvers: Resolver[] = [
   (spec) => (spec === 'embedded' ? embeddedTarget() : undefined),
   urlTarget,
   async (spec) => (spec === 'mutant' || spec.startsWith('mutant:') ? (await import('./mutant/index.ts')).mutantTargetFromSpec(spec) : undefined),
+  async (spec) => (spec === 'sink' || spec.startsWith('sink:') ? (await import('./sink/index.ts')).sinkTarget(spec) : undefined),
 ];
 
-export const KNOWN_TARGETS = ['embedded', 'mutant[:FAULT]', 'smtp://HOST:PORT', 'smtps://HOST:PORT'];
+export const KNOWN_TARGETS = ['embedded', 'mutant[:FAULT]', 'sink[:OPTIONS]', 'smtp://HOST:PORT', 'smtps://HOST:PORT'];
 
 export async function resolveTarget(spec: string): Promise<Target> {
   for (const r of resolvers) {

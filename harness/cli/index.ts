@@ -11,11 +11,13 @@ import { listCommand } from './commands/list.ts';
 import { matrixCommand } from './commands/matrix.ts';
 import { serveCommand } from './commands/serve.ts';
 import { selftestCommand } from './commands/selftest.ts';
+import { loadCommand } from './commands/load.ts';
+import { sinkCommand } from './commands/sink.ts';
 
 export { EXIT } from './shared.ts';
 
 /** Each command module adds itself to the parser. Add new commands here. */
-const COMMANDS: ((y: Argv, setExit: SetExit) => Argv)[] = [runCommand, listCommand, matrixCommand, serveCommand, selftestCommand];
+const COMMANDS: ((y: Argv, setExit: SetExit) => Argv)[] = [runCommand, listCommand, matrixCommand, serveCommand, selftestCommand, loadCommand, sinkCommand];
 
 /** Runs the CLI with these arguments and returns the exit code. */
 export async function main(argv: string[]): Promise<number> {

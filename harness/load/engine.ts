@@ -199,7 +199,7 @@ export class LoadEngine {
 
   private claim(now: number): boolean {
     if (now >= this.endAt) return false;
-    if (!this.budget || now < this.measureStart) return true;
+    if (!this.budget || (this.cfg.warmupMs > 0 && now < this.measureStart)) return true;
     return Atomics.sub(this.budget, 0, 1) > 0;
   }
 
@@ -246,7 +246,9 @@ function first<T>(set: Set<T>): T | undefined {
   return undefined;
 }
 
-function sleepUntil(t: number): Promise<void> {
-  const d = t - performance.now();
-  return d > 0 ? new Promise((r) => setTimeout(r, d)) : Promise.resolve();
+/** Resolves once performance.now() >= t (timers may fire a little early against that clock). */
+async function sleepUntil(t: number): Promise<void> {
+  for (let d = t - performance.now(); d > 0; d = t - performance.now()) {
+    await new Promise((r) => (d >= 1 ? setTimeout(r, d) : setImmediate(r)));
+  }
 }

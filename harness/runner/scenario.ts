@@ -30,6 +30,8 @@ export function skipReason(s: LoadedScenario, ctx: ScenarioContext): string | un
   }
   const needsMailbox = s.needs.includes('mailbox') || s.steps.some((st) => 'delivered' in st);
   if (needsMailbox && !ctx.target.mailbox) return `target ${ctx.target.name} cannot read back delivered mail`;
+  const overLimit = s.steps.some((st) => 'data' in st && typeof st.data === 'object' && st.data.overLimit !== undefined);
+  if (overLimit && sizeLimit(ctx) === undefined) return `target ${ctx.target.name} has no known message size limit (EHLO SIZE or facts)`;
   return undefined;
 }
 
@@ -106,7 +108,7 @@ async function runStep(step: Step, conn: SmtpConnection, ctx: ScenarioContext, v
   if ('send' in step) await sendOrFail(conn, () => conn.send(fill(step.send, vars)));
   else if ('raw' in step) await sendOrFail(conn, () => conn.sendRaw(fill(step.raw, vars)));
   else if ('pipeline' in step) await sendOrFail(conn, () => conn.sendPipeline(step.pipeline.map((l) => fill(l, vars))));
-  else if ('data' in step) await sendOrFail(conn, () => conn.sendData(messageContent(step.data, vars)));
+  else if ('data' in step) await sendOrFail(conn, () => conn.sendData(messageContent(step.data, vars, sizeLimit(ctx))));
   else if ('wait' in step) await sleep(durationMs(step.wait, ctx.options.timeoutScale));
   else if ('expect' in step) await expectOn(conn, normaliseExpect(step.expect, ctx.options.profile), ctx);
   else if ('disconnect' in step) await conn.end(200);
@@ -199,15 +201,23 @@ function fill(text: string, v: Vars): string {
   return text.replace(/\{\{(token|domain|rcpt|sender|client)\}\}/g, (_, k: keyof Vars) => v[k]);
 }
 
-function messageContent(d: Extract<Step, { data: unknown }>['data'], v: Vars): string {
+/** The target's message size limit in octets: its EHLO SIZE parameter (RFC 1870 §4), else its facts; 0 or absent is no known limit. */
+function sizeLimit(ctx: ScenarioContext): number | undefined {
+  const advertised = Number(ctx.capabilities.keywords['SIZE']?.[0]);
+  if (Number.isSafeInteger(advertised) && advertised > 0) return advertised;
+  return ctx.target.facts.sizeLimit || undefined;
+}
+
+function messageContent(d: Extract<Step, { data: unknown }>['data'], v: Vars, limit?: number): string {
   if (typeof d === 'string') return fill(d, v);
   let out = fill(d.text ?? '', v);
-  if (d.size) {
+  const size = d.overLimit !== undefined && limit !== undefined ? limit + d.overLimit : d.size;
+  if (size) {
     // Numbered filler lines, so a lost or duplicated line shows in a read-back.
     const len = d.lineLength ?? 76;
     let n = 0;
     let filler = '';
-    while (filler.length < d.size) {
+    while (filler.length < size) {
       const head = `${n++} `;
       filler += (head + 'x'.repeat(Math.max(0, len - head.length))).slice(0, len) + '\n';
     }

@@ -72,6 +72,12 @@ export const DataSchema = z.union([
     size: z.number().int().nonnegative().optional(),
     /** Filler line length in octets, without CRLF (default 76). */
     lineLength: z.number().int().positive().optional(),
+    /**
+     * Filler of the target's message size limit plus this many octets (the
+     * limit from its EHLO SIZE parameter, else its facts); the scenario is
+     * skipped when the limit is unknown. Replaces `size`.
+     */
+    overLimit: z.number().int().positive().optional(),
   }),
 ]);
 

@@ -51,6 +51,12 @@ const STATE_PHASE = ['none', 'connect', 'greeting', 'ehlo', 'starttls', 'starttl
 const MAX_LINE = 64 * 1024;
 const EMPTY_CONTENT = Buffer.from('.\r\n', 'latin1');
 const ENHANCED = /^([245]\.\d{1,3}\.\d{1,3})(?:\s|$)/;
+/**
+ * Plain sockets read into this one buffer (net's `onread`): no allocation
+ * and no stream machinery per read. Safe to share, since each read is
+ * handled to the end before the next one lands.
+ */
+const READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
 
 /** What the engine gives every client. */
 export interface ClientHost {
@@ -132,7 +138,20 @@ export class LoadClient {
     this.canPipeline = false;
     this.canStarttls = false;
     this.partial = undefined;
-    const s = net.connect({ host: this.h.host, port: this.h.port });
+    // A session that will upgrade to TLS reads through the stream instead (tls wraps the socket's handle).
+    const s: net.Socket = this.h.starttls
+      ? net.connect({ host: this.h.host, port: this.h.port })
+      : net.connect({
+          host: this.h.host,
+          port: this.h.port,
+          onread: {
+            buffer: READ_BUFFER,
+            callback: (n: number, buf: Uint8Array) => {
+              if (s === this.socket) this.receive(buf as Buffer, n, s);
+              return true;
+            },
+          },
+        });
     s.setNoDelay(true);
     this.attach(s, 'connect');
   }
@@ -143,7 +162,7 @@ export class LoadClient {
       if (s === this.socket) this.connected(performance.now());
     });
     s.on('data', (chunk: Buffer) => {
-      if (s === this.socket) this.receive(chunk, s);
+      if (s === this.socket) this.receive(chunk, chunk.length, s);
     });
     s.on('error', (err: NodeJS.ErrnoException) => {
       if (s === this.socket) this.fail(errorKind(err, this.state), performance.now());
@@ -173,18 +192,19 @@ export class LoadClient {
   }
 
   /** Splits a read into reply lines; RFC 5321 §4.2: "ddd-" continues a reply, "ddd " or "ddd" ends it. */
-  private receive(chunk: Buffer, s: net.Socket): void {
+  private receive(chunk: Buffer, n: number, s: net.Socket): void {
     const now = performance.now();
     let buf = chunk;
+    let len = n;
     if (this.partial) {
-      buf = Buffer.concat([this.partial, chunk]);
+      buf = Buffer.concat([this.partial, chunk.subarray(0, n)]);
+      len = buf.length;
       this.partial = undefined;
     }
     let start = 0;
-    const len = buf.length;
     while (start < len) {
       const nl = buf.indexOf(0x0a, start);
-      if (nl < 0) break;
+      if (nl < 0 || nl >= len) break;
       const d0 = buf[start]! - 48;
       const d1 = buf[start + 1]! - 48;
       const d2 = buf[start + 2]! - 48;
@@ -205,7 +225,8 @@ export class LoadClient {
     }
     if (start < len) {
       if (len - start > MAX_LINE) return this.fail('protocol', now);
-      this.partial = buf.subarray(start);
+      // Copied: the read buffer is reused.
+      this.partial = Buffer.from(buf.subarray(start, len));
     }
   }
 

@@ -13,11 +13,13 @@ import { serveCommand } from './commands/serve.ts';
 import { selftestCommand } from './commands/selftest.ts';
 import { loadCommand } from './commands/load.ts';
 import { sinkCommand } from './commands/sink.ts';
+import { reportCommand } from './commands/report.ts';
+import { compareCommand } from './commands/compare.ts';
 
 export { EXIT } from './shared.ts';
 
 /** Each command module adds itself to the parser. Add new commands here. */
-const COMMANDS: ((y: Argv, setExit: SetExit) => Argv)[] = [runCommand, listCommand, matrixCommand, serveCommand, selftestCommand, loadCommand, sinkCommand];
+const COMMANDS: ((y: Argv, setExit: SetExit) => Argv)[] = [runCommand, listCommand, matrixCommand, serveCommand, selftestCommand, loadCommand, sinkCommand, reportCommand, compareCommand];
 
 /** Runs the CLI with these arguments and returns the exit code. */
 export async function main(argv: string[]): Promise<number> {

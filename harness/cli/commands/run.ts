@@ -9,6 +9,8 @@ import type { Profile, Reporter } from '../../runner/types.ts';
 import { consoleReporter } from '../../../reports/console.ts';
 import { junitReporter } from '../../../reports/junit.ts';
 import { jsonReporter } from '../../../reports/json.ts';
+import { htmlReporter } from '../../../reports/html/index.ts';
+import { withConfig } from '../../config/index.ts';
 import { EXIT, UsageError, selection, type SetExit } from '../shared.ts';
 
 export function reportersFor(names: string[], out: string): Reporter[] {
@@ -21,8 +23,10 @@ export function reportersFor(names: string[], out: string): Reporter[] {
         return junitReporter(path.join(out, 'junit.xml'));
       case 'json':
         return jsonReporter(path.join(out, 'results.json'));
+      case 'html':
+        return htmlReporter(path.join(out, 'report.html'));
       default:
-        throw new UsageError(`unknown reporter '${name}' (console, junit, json)`);
+        throw new UsageError(`unknown reporter '${name}' (console, junit, json, html)`);
     }
   });
 }
@@ -40,7 +44,7 @@ export function runCommand(y: Argv, setExit: SetExit): Argv {
       'run',
       'run conformance scenarios against a target',
       (y) =>
-        selection(y)
+        withConfig(selection(y), 'run')
           .option('target', { alias: 't', type: 'string', default: 'embedded', describe: "target: 'embedded', smtp://host:port, smtps://host:port" })
           .option('reporter', { alias: 'r', type: 'string', array: true, default: ['console,junit,json'], describe: 'console, junit, json (comma-separated)' })
           .option('out', { alias: 'o', type: 'string', default: 'reports/out', describe: 'directory for junit.xml and results.json' })

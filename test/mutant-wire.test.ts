@@ -105,7 +105,7 @@ describe('mutant server: reference mode, exact bytes', () => {
     await c.replies(1);
     expect(c.take()).toBe('220 mutant.smtptest.example ESMTP smtptest mutant\r\n');
     expect(await c.send(EHLO, 1)).toBe(
-      '250-mutant.smtptest.example Hello client.example [127.0.0.1]\r\n250-PIPELINING\r\n250-SIZE 10485760\r\n250-8BITMIME\r\n' +
+      '250-mutant.smtptest.example Hello client.example [127.0.0.1]\r\n250-PIPELINING\r\n250-SIZE 1048576\r\n250-8BITMIME\r\n' +
         '250-ENHANCEDSTATUSCODES\r\n250-STARTTLS\r\n250 HELP\r\n',
     );
     const chunks: string[] = [];
@@ -248,7 +248,7 @@ describe('mutant server: STARTTLS and timers', () => {
   });
 
   it('closes an idle session with 421 4.4.2; timeout-without-421 closes silently', async () => {
-    // 300 s × 0.0005 = 150 ms.
+    // 330 s × 0.0005 = 165 ms.
     const c = await Raw.connect(await start('', { timeoutScale: 0.0005 }));
     await c.replies(1, 2000);
     await sleep(50);
@@ -299,7 +299,7 @@ describe('mutant faults and target names', () => {
     expect(t.name).toBe('mutant:rcpt-before-mail');
     const started = await t.start({ timeoutScale: 0.01 });
     try {
-      expect(started.facts.idleTimeoutMs).toBe(3000);
+      expect(started.facts.idleTimeoutMs).toBe(3300);
       expect(started.mailbox).toBeDefined();
     } finally {
       await started.stop();

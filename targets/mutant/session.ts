@@ -14,7 +14,7 @@ import tls from 'node:tls';
 import { randomBytes } from 'node:crypto';
 import type { FaultSet } from './faults.ts';
 import { formatReply, receivedHeader, type OutReply } from './format.ts';
-import { parsePathArgument, splitParam, RFC_PATH_LIMITS, isDomain, isAddressLiteral, type ArgProblem, type PathLimits } from './syntax.ts';
+import { parsePathArgument, splitParam, RFC_PATH_LIMITS, isDomain, isAddressLiteral, type ArgProblem, type PathLimits, type PathOptions } from './syntax.ts';
 import type { DeliveredMessage } from '../types.ts';
 
 export interface SessionConfig {
@@ -54,6 +54,8 @@ interface DataState {
   bareLf: boolean;
   bareCr: boolean;
   oversize: boolean;
+  /** No line taken yet (the CRLF before the first line is the DATA command's). */
+  atStart: boolean;
 }
 
 type Mode = 'command' | 'data' | 'tls-handshake' | 'closed';
@@ -61,6 +63,8 @@ type Mode = 'command' | 'data' | 'tls-handshake' | 'closed';
 export class Session {
   private socket: net.Socket;
   private input: Buffer = Buffer.alloc(0);
+  /** How many octets at the end of `input` came in the latest read (for the chunk-bound-scan fault). */
+  private fresh = 0;
   private out: OutReply[] = [];
   /** pipeline-no-flush: replies held back until more input arrives. */
   private held: OutReply[] = [];
@@ -110,6 +114,7 @@ export class Session {
     if (this.mode === 'closed' || this.mode === 'tls-handshake') return;
     this.armIdleTimer();
     this.input = this.input.length ? Buffer.concat([this.input, chunk]) : chunk;
+    this.fresh = chunk.length;
     if (this.held.length) {
       this.out.push(...this.held);
       this.held = [];
@@ -138,6 +143,17 @@ export class Session {
 
   /** The next complete command line, 'too-long', or undefined when more input is needed. */
   private takeLine(): Buffer | 'too-long' | undefined {
+    if (this.faults.has('split-crlf-twice')) {
+      if (this.input[0] === 0x0a) {
+        this.input = this.input.subarray(1);
+        return Buffer.alloc(0);
+      }
+      if (this.input.indexOf(CRLF) < 0 && this.input[this.input.length - 1] === 0x0d) {
+        const line = this.input.subarray(0, this.input.length - 1);
+        this.input = Buffer.alloc(0);
+        return line;
+      }
+    }
     // §2.3.8: only CRLF ends a line.
     const lfOnly = this.faults.has('bare-lf-command');
     const limit = this.faults.has('line-limit-too-low') ? 500 : COMMAND_LINE_MAX;
@@ -247,7 +263,9 @@ export class Session {
     const first = `${this.config.hostname} Hello ${name || 'unknown'} [${this.remoteAddress}]`;
     if (!extended && !this.faults.has('helo-extended')) return this.reply(250, undefined, this.config.hostname);
     // §3.2: HELO gets this only with the helo-extended fault.
-    const lines = [this.faults.has('reply-line-too-long') ? first + ' ' + 'x'.repeat(600) : first, 'PIPELINING', `SIZE ${this.config.sizeLimit}`, '8BITMIME', 'ENHANCEDSTATUSCODES'];
+    // RFC 1870 §4: "SIZE" [SP 1*20DIGIT].
+    const size = this.faults.has('size-kw-bad-value') ? `SIZE ${Math.round(this.config.sizeLimit / 1048576)}M` : `SIZE ${this.config.sizeLimit}`;
+    const lines = [this.faults.has('reply-line-too-long') ? first + ' ' + 'x'.repeat(600) : first, 'PIPELINING', size, '8BITMIME', 'ENHANCEDSTATUSCODES'];
     // RFC 3207 §4.2: not offered again once TLS is on.
     if (!this.tls || this.faults.has('starttls-readvertised')) lines.push('STARTTLS');
     // §4.1.1.1: every command beyond the §4.5.1 minimum that we answer is listed.
@@ -261,7 +279,7 @@ export class Session {
   private mail(arg: string | undefined): void {
     if (!this.helo && !this.faults.has('mail-before-ehlo')) return this.reply(503, '5.5.1', 'Error: send HELO/EHLO first');
     if (this.tx && !this.faults.has('nested-mail-ok')) return this.reply(503, '5.5.1', 'Error: nested MAIL command');
-    const parsed = parsePathArgument(arg ?? '', { prefix: 'FROM:', reverse: true, limits: this.pathLimits(), lax: this.faults.has('lax-path-syntax') });
+    const parsed = parsePathArgument(arg ?? '', { prefix: 'FROM:', reverse: true, limits: this.pathLimits(), ...this.pathOptions() });
     if (typeof parsed === 'string') {
       if (this.faults.has('mail-syntax-250') && (parsed === 'prefix' || parsed === 'syntax')) {
         this.tx = { from: arg ?? '', rcpts: [] };
@@ -281,6 +299,7 @@ export class Session {
       seen.add(keyword);
       switch (keyword) {
         case 'SIZE':
+          if (this.faults.has('size-param-refused')) return this.reply(555, '5.5.4', 'Unsupported parameter SIZE');
           // RFC 1870 §3: size-value = 1*20DIGIT.
           if (value === undefined || !/^\d{1,20}$/.test(value)) {
             if (this.faults.has('size-param-syntax-ok')) break;
@@ -307,7 +326,7 @@ export class Session {
   /** §3.3, §4.1.1.3: RCPT TO:<forward-path> [SP Rcpt-parameters]. */
   private rcpt(arg: string | undefined): void {
     if (!this.tx && !this.faults.has('rcpt-before-mail')) return this.reply(503, '5.5.1', 'Error: need MAIL command');
-    const parsed = parsePathArgument(arg ?? '', { prefix: 'TO:', reverse: false, limits: this.pathLimits(), lax: this.faults.has('lax-path-syntax') });
+    const parsed = parsePathArgument(arg ?? '', { prefix: 'TO:', reverse: false, limits: this.pathLimits(), ...this.pathOptions() });
     if (typeof parsed === 'string') return this.argProblem(parsed, 'RCPT TO:<address>', '5.1.3');
     // §4.1.1.11: we support no RCPT parameters.
     if (parsed.params.length > 0 && !this.faults.has('unknown-param-ok')) return this.reply(555, '5.5.4', `Unsupported parameter ${splitParam(parsed.params[0]!).keyword}`);
@@ -324,7 +343,7 @@ export class Session {
       if (!this.isLocal(domain) && !this.faults.has('open-relay')) return this.reply(550, '5.7.1', 'Relaying denied');
       if (/^postmaster$/i.test(local) && this.refusesPostmaster(local)) return this.reply(550, '5.1.1', 'Mailbox unavailable');
       // §2.4: local-parts are case-sensitive; keep them as sent.
-      recipient = `${this.faults.has('local-part-folded') ? local.toLowerCase() : local}@${domain}`;
+      recipient = `${local}@${domain}`;
     } else {
       return this.argProblem('syntax', 'RCPT TO:<address>', '5.1.3');
     }
@@ -344,6 +363,10 @@ export class Session {
 
   private isLocal(domain: string): boolean {
     return this.config.domains.includes(domain.toLowerCase());
+  }
+
+  private pathOptions(): Pick<PathOptions, 'lax' | 'eightBit' | 'emptyValues'> {
+    return { lax: this.faults.has('lax-path-syntax'), eightBit: this.faults.has('non-ascii-ok'), emptyValues: this.faults.has('size-param-syntax-ok') };
   }
 
   private pathLimits(): PathLimits {
@@ -379,7 +402,7 @@ export class Session {
     }
     this.tx ??= { from: '', rcpts: [] };
     this.mode = 'data';
-    this.data = { chunks: [], size: 0, lineStart: true, lineLength: 0, bareLf: false, bareCr: false, oversize: false };
+    this.data = { chunks: [], size: 0, lineStart: true, lineLength: 0, bareLf: false, bareCr: false, oversize: false, atStart: true };
     this.reply(354, undefined, 'End data with <CR><LF>.<CR><LF>');
   }
 
@@ -460,6 +483,7 @@ export class Session {
       this.armIdleTimer();
       if (leftover.length) {
         this.input = leftover;
+        this.fresh = leftover.length;
         this.process();
       }
     });
@@ -481,22 +505,30 @@ export class Session {
       this.contentLine(part, false);
       return this.mode === 'data';
     }
+    // The chunk-bound-scan flaw: a line whose preceding CRLF came in an earlier read is not "at line start".
+    const blind = this.faults.has('chunk-bound-scan') && !d.atStart && this.fresh < this.input.length + 2;
     let line = this.input.subarray(0, end);
     this.input = this.input.subarray(end + (lf ? 1 : 2));
     if (lf && line.length && line[line.length - 1] === 0x0d) line = line.subarray(0, line.length - 1);
-    if (d.lineStart && line.length === 1 && line[0] === 0x2e) {
+    if (d.lineStart && line.length === 1 && line[0] === 0x2e && !blind) {
       this.endOfData();
       return true;
     }
-    this.contentLine(line, true);
+    this.contentLine(line, true, blind);
     return true;
   }
 
-  private contentLine(part: Buffer, complete: boolean): void {
+  private contentLine(part: Buffer, complete: boolean, blind = false): void {
     const d = this.data!;
+    d.atStart = false;
     let text = part;
     // §4.5.2: a leading dot on a line is removed.
-    if (d.lineStart && text.length && text[0] === 0x2e && !this.faults.has('no-dot-unstuff')) text = text.subarray(1);
+    if (d.lineStart && text.length && text[0] === 0x2e && !blind && !this.faults.has('no-dot-unstuff')) text = text.subarray(1);
+    if (complete && this.faults.has('trailing-space-stripped')) {
+      let n = text.length;
+      while (n > 0 && (text[n - 1] === 0x20 || text[n - 1] === 0x09)) n--;
+      text = text.subarray(0, n);
+    }
     if (text.includes(0x0a)) d.bareLf = true;
     if (text.includes(0x0d)) d.bareCr = true;
     d.lineLength += text.length + (complete ? 2 : 0);
@@ -540,6 +572,10 @@ export class Session {
       // §2.3.8, §4.1.1.4: bare CR or LF are not line endings; we refuse such content rather than guess.
       this.reply(554, '5.6.0', 'Message content contains a bare CR or LF (RFC 5321 2.3.8); rejected');
       refused = true;
+    } else if (this.faults.has('header-police') && headerDefects(content)) {
+      // §3.3: "MUST NOT reject messages in which ... Resent-to appears without Resent-from".
+      this.reply(554, '5.6.0', 'Message header defects');
+      refused = true;
     }
     if (refused && !this.faults.has('deliver-after-reject')) return;
     this.store(tx, content);
@@ -563,7 +599,9 @@ export class Session {
           recipients: tx.rcpts,
           date: new Date(),
         });
-    this.config.deliver({ from: tx.from, to: [...tx.rcpts], content: Buffer.concat([Buffer.from(trace, 'latin1'), content]) });
+    // §4.4: the trace header goes on top; received-after-existing puts it below the Received lines already there.
+    const at = this.faults.has('received-after-existing') ? leadingReceivedLength(content) : 0;
+    this.config.deliver({ from: tx.from, to: [...tx.rcpts], content: Buffer.concat([content.subarray(0, at), Buffer.from(trace, 'latin1'), content.subarray(at)]) });
   }
 
   /** RFC 1870 §6: 552 5.3.4 (the oversize-wrong-code fault says 554). */
@@ -639,4 +677,20 @@ export class Session {
     else this.socket.end();
     this.onClose(this);
   }
+}
+
+/** For header-police: Resent-To without Resent-From, or a Date that does not parse. */
+function headerDefects(content: Buffer): boolean {
+  const text = content.toString('latin1');
+  const sep = text.indexOf('\r\n\r\n');
+  const head = sep < 0 ? text : text.slice(0, sep);
+  const has = (name: string) => new RegExp(`^${name}:`, 'im').test(head);
+  const date = /^Date:(.*)$/im.exec(head);
+  return (has('Resent-To') && !has('Resent-From')) || (date !== null && Number.isNaN(Date.parse(date[1]!)));
+}
+
+/** Octets taken by the Received header fields (folded lines included) at the top of the content. */
+function leadingReceivedLength(content: Buffer): number {
+  const m = /^(?:Received:[^\r\n]*\r\n(?:[ \t][^\r\n]*\r\n)*)*/i.exec(content.toString('latin1'));
+  return m ? m[0].length : 0;
 }

@@ -29,6 +29,8 @@ export function isAddressLiteral(s: string): boolean {
 /** atext (RFC 5322 §3.2.3), the characters of an Atom. */
 const ATEXT = "A-Za-z0-9!#$%&'*+\\-/=?^_`{|}~";
 const DOT_STRING = new RegExp(`^[${ATEXT}]+(?:\\.[${ATEXT}]+)*$`);
+/** The non-ascii-ok fault: octets above 127 taken as atext. */
+const DOT_STRING_8BIT = new RegExp(`^[${ATEXT}\\x80-\\xff]+(?:\\.[${ATEXT}\\x80-\\xff]+)*$`);
 /** Quoted-string = DQUOTE *( qtextSMTP / quoted-pairSMTP ) DQUOTE. */
 const QUOTED_STRING = /^"(?:[\x20\x21\x23-\x5b\x5d-\x7e]|\\[\x20-\x7e])*"$/;
 
@@ -51,7 +53,7 @@ export interface PathLimits {
 export const RFC_PATH_LIMITS: PathLimits = { local: 64, domain: 255, path: 256 };
 
 /** Mailbox = Local-part "@" ( Domain / address-literal ) (§4.1.2). */
-export function parseMailbox(s: string, limits: PathLimits): Mailbox | PathProblem {
+export function parseMailbox(s: string, limits: PathLimits, eightBit = false): Mailbox | PathProblem {
   let local: string;
   let rest: string;
   if (s.startsWith('"')) {
@@ -65,7 +67,7 @@ export function parseMailbox(s: string, limits: PathLimits): Mailbox | PathProbl
     if (at < 0) return 'syntax';
     local = s.slice(0, at);
     rest = s.slice(at);
-    if (!DOT_STRING.test(local)) return 'syntax';
+    if (!(eightBit ? DOT_STRING_8BIT : DOT_STRING).test(local)) return 'syntax';
   }
   if (!rest.startsWith('@')) return 'syntax';
   const domain = rest.slice(1);
@@ -96,6 +98,10 @@ export interface PathOptions {
   limits: PathLimits;
   /** Fault lax-path-syntax: a space after the colon and a path without brackets are accepted. */
   lax?: boolean;
+  /** Fault non-ascii-ok: octets above 127 in the local-part. */
+  eightBit?: boolean;
+  /** Fault size-param-syntax-ok: "KEYWORD=" with an empty value passes the parameter syntax. */
+  emptyValues?: boolean;
 }
 
 /**
@@ -124,7 +130,8 @@ export function parsePathArgument(arg: string, o: PathOptions): PathArgument | A
   }
   if (after !== '' && !after.startsWith(' ')) return 'syntax';
   const params = after.split(' ').filter((p) => p !== '');
-  if (!params.every((p) => /^[A-Za-z0-9][A-Za-z0-9-]*(=[\x21-\x3c\x3e-\x7e]+)?$/.test(p))) return 'params';
+  const param = o.emptyValues ? /^[A-Za-z0-9][A-Za-z0-9-]*(=[\x21-\x3c\x3e-\x7e]*)?$/ : /^[A-Za-z0-9][A-Za-z0-9-]*(=[\x21-\x3c\x3e-\x7e]+)?$/;
+  if (!params.every((p) => param.test(p))) return 'params';
   if (inner.length + 2 > o.limits.path) return 'path-too-long';
   if (inner === '') return o.reverse ? { path: { kind: 'null' }, text: inner, params } : 'syntax';
   if (!o.reverse && /^postmaster$/i.test(inner)) return { path: { kind: 'postmaster', text: inner }, text: inner, params };
@@ -137,7 +144,7 @@ export function parsePathArgument(arg: string, o: PathOptions): PathArgument | A
     mailboxText = inner.slice(route[0].length);
     routed = true;
   }
-  const mailbox = parseMailbox(mailboxText, o.limits);
+  const mailbox = parseMailbox(mailboxText, o.limits, o.eightBit);
   if (typeof mailbox === 'string') return mailbox;
   return { path: { kind: 'mailbox', mailbox, routed }, text: inner, params };
 }

@@ -93,8 +93,13 @@ class LoopbackContainer extends GenericContainer {
   }
 }
 
+/** A started container target; `containerId` is for diagnostics and tests. */
+export interface StartedContainerTarget extends StartedTarget {
+  readonly containerId: string;
+}
+
 /** Starts `spec`'s image; see the file comment. */
-export async function startContainerTarget(spec: MtaSpec, name: string, opts: TargetStartOptions = {}): Promise<StartedTarget> {
+export async function startContainerTarget(spec: MtaSpec, name: string, opts: TargetStartOptions = {}): Promise<StartedContainerTarget> {
   opts.signal?.throwIfAborted();
   const client = await runtimeClient();
   await removeOrphans(client);
@@ -129,6 +134,7 @@ export async function startContainerTarget(spec: MtaSpec, name: string, opts: Ta
   let stopping: Promise<void> | undefined;
   return {
     name,
+    containerId: started.getId(),
     host: '127.0.0.1',
     port: started.getMappedPort(25),
     tls: 'none',

@@ -35,8 +35,14 @@ export interface NativeMta {
   prepare(dir: string, port: number, timeoutS: number | undefined): { argv: string[]; maildir: string };
 }
 
+/** A started native target; `instanceDir` and `pid` (the daemon's) are for diagnostics and tests. */
+export interface StartedNativeTarget extends StartedTarget {
+  readonly instanceDir: string;
+  readonly pid: number;
+}
+
 /** Starts a private instance of `mta`; see the file comment. */
-export async function startNative(mta: NativeMta, name: string, opts: TargetStartOptions = {}): Promise<StartedTarget> {
+export async function startNative(mta: NativeMta, name: string, opts: TargetStartOptions = {}): Promise<StartedNativeTarget> {
   opts.signal?.throwIfAborted();
   if (process.getuid?.() !== 0) {
     throw new SmtpTestError('E_TARGET', `${name}: a private ${mta.spec.product} instance must be started as root`);
@@ -83,10 +89,12 @@ function started(
   daemon: Daemon,
   untrack: () => void,
   timeoutS: number | undefined,
-): StartedTarget {
+): StartedNativeTarget {
   let stopping: Promise<void> | undefined;
   return {
     name,
+    instanceDir: dir,
+    pid: daemon.pid,
     host: '127.0.0.1',
     port,
     tls: 'none',
@@ -141,6 +149,10 @@ class Daemon {
         resolve();
       });
     });
+  }
+
+  get pid(): number {
+    return this.child.pid ?? -1;
   }
 
   /** Why the daemon is gone, or undefined while it runs. */

@@ -12,15 +12,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EXIM } from '../mta.ts';
-import { OPT_DIR, ownedDirs, requireFiles, startNative, systemUser, TLS_CERT, TLS_KEY, type NativeMta } from '../native.ts';
-import type { StartedTarget, TargetStartOptions } from '../types.ts';
+import { OPT_DIR, ownedDirs, requireFiles, startNative, systemUser, TLS_CERT, TLS_KEY, type NativeMta, type StartedNativeTarget } from '../native.ts';
+import type { TargetStartOptions } from '../types.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const EXIM_ROOT = path.join(OPT_DIR, 'exim');
 const EXIM_BIN = path.join(EXIM_ROOT, 'usr', 'sbin', 'exim4');
 const EXIM_USER = 'Debian-exim';
 
-export function startEximNative(name: string, opts?: TargetStartOptions): Promise<StartedTarget> {
+export function startEximNative(name: string, opts?: TargetStartOptions): Promise<StartedNativeTarget> {
   return startNative(eximNative, name, opts);
 }
 

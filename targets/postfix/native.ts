@@ -13,8 +13,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SmtpTestError } from '../../harness/errors.ts';
 import { POSTFIX } from '../mta.ts';
-import { ownedDirs, requireFiles, startNative, systemGroup, systemUser, TLS_CERT, TLS_KEY, type NativeMta } from '../native.ts';
-import type { StartedTarget, TargetStartOptions } from '../types.ts';
+import { ownedDirs, requireFiles, startNative, systemGroup, systemUser, TLS_CERT, TLS_KEY, type NativeMta, type StartedNativeTarget } from '../native.ts';
+import type { TargetStartOptions } from '../types.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const POSTCONF = '/usr/sbin/postconf';
@@ -24,7 +24,7 @@ const MASTER_CF = '/usr/share/postfix/master.cf.dist';
 const POSTFIX_FILES = '/etc/postfix/postfix-files';
 const NOBODY = { uid: 65534, gid: 65534 }; // virtual_uid_maps/virtual_gid_maps in main.cf
 
-export function startPostfixNative(name: string, opts?: TargetStartOptions): Promise<StartedTarget> {
+export function startPostfixNative(name: string, opts?: TargetStartOptions): Promise<StartedNativeTarget> {
   return startNative(postfixNative, name, opts);
 }
 

@@ -54,7 +54,7 @@ function loadText(c: LoadComparison, paint: Paint): string {
   out.push('');
   const rows = c.metrics.map((m) => {
     const p = m.test ? (m.test.p < 0.0001 ? '<0.0001' : m.test.p.toFixed(4)) : '–';
-    const ci = m.interval ? `${(m.interval.low * 100).toFixed(1)}%…${(m.interval.high * 100).toFixed(1)}%` : '–';
+    const ci = !m.interval ? '–' : m.interval.statistic === 'difference' ? `${m.interval.low.toFixed(2)}…${m.interval.high.toFixed(2)} pts` : `${(m.interval.low * 100).toFixed(1)}%…${(m.interval.high * 100).toFixed(1)}%`;
     const worse = m.better === 'lower' ? m.delta > 0 : m.delta < 0;
     const verdict = m.regression ? paint(31, 'REGRESSION') : m.note ? m.note : m.significant ? (worse ? 'worse (within threshold)' : paint(32, 'better')) : m.test ? 'no significant change' : 'info';
     return [m.metric + (m.gated ? '' : ' *'), fmt(m, m.base), fmt(m, m.current), change(m), p, ci, verdict];

@@ -10,7 +10,7 @@
  * threshold on the size of the change is what keeps noise from failing CI.
  */
 import type { LoadResult, TimelineSample } from '../../harness/load/types.ts';
-import { bootstrapRelativeMedianChange, hodgesLehmann, mannWhitney } from './stats.ts';
+import { bootstrapMedianChange, hodgesLehmann, mannWhitney, smallestP } from './stats.ts';
 import type { LoadComparison, LoadThresholds, MetricDelta, MetricUnit, RunRef } from './types.ts';
 
 export const DEFAULT_LOAD_THRESHOLDS: LoadThresholds = {
@@ -28,7 +28,8 @@ const INTERVAL_PERCENTILES = ['p50', 'p90', 'p99'] as const;
 /** Intervals that lie wholly inside the measured time (a last partial interval would read as a dip). */
 export function fullIntervals(run: LoadResult): TimelineSample[] {
   const { intervalMs, samples } = run.timeline;
-  return samples.filter((s) => s.t + intervalMs <= run.durationMs + 1e-6);
+  // A few ms of slack: the measured time ends a hair after the last full interval.
+  return samples.filter((s) => s.t + intervalMs <= run.durationMs + Math.min(50, intervalMs / 20));
 }
 
 export function intervalThroughput(run: LoadResult): number[] {
@@ -77,9 +78,11 @@ function measure(spec: MetricSpec, t: LoadThresholds): MetricDelta {
     return { ...out, note: `not tested: ${a.length} and ${b.length} intervals (need ${t.minSamples} in each)` };
   }
   const test = mannWhitney(b, a);
-  const interval = bootstrapRelativeMedianChange(a, b);
+  const interval = bootstrapMedianChange(a, b, { statistic: spec.unit === '%' ? 'difference' : 'relative' });
   const significant = test.p < t.alpha;
-  return { ...out, test, shift: hodgesLehmann(a, b), ...(interval ? { interval } : {}), significant, regression: gated && beyondThreshold && significant };
+  const floor = smallestP(a.length, b.length);
+  const note = floor >= t.alpha ? `too few intervals (${a.length}, ${b.length}) to reach α = ${t.alpha}: run longer` : undefined;
+  return { ...out, test, shift: hodgesLehmann(a, b), ...(interval ? { interval } : {}), significant, regression: gated && beyondThreshold && significant, ...(note ? { note } : {}) };
 }
 
 export function compareLoad(base: LoadResult, current: LoadResult, thresholds: Partial<LoadThresholds> = {}, files: { base?: string; current?: string } = {}): LoadComparison {
@@ -148,7 +151,8 @@ function loadRef(run: LoadResult, file?: string): RunRef & LoadComparison['base'
 function caveats(base: LoadResult, current: LoadResult): string[] {
   const out: string[] = [];
   const same = (what: string, a: unknown, b: unknown) => {
-    if (JSON.stringify(a) !== JSON.stringify(b)) out.push(`${what} differs: ${JSON.stringify(a)} → ${JSON.stringify(b)}`);
+    const show = (v: unknown) => (v === undefined ? 'none' : typeof v === 'string' ? v : JSON.stringify(v));
+    if (JSON.stringify(a) !== JSON.stringify(b)) out.push(`${what} differs: ${show(a)} → ${show(b)}`);
   };
   same('model', base.model, current.model);
   same('connections', base.connections, current.connections);

@@ -3,7 +3,7 @@
  * per-interval samples: the Mann-Whitney U test (rank-sum; exact for small
  * samples without ties, normal approximation with tie and continuity
  * correction otherwise), the Hodges-Lehmann shift estimate, and a seeded
- * percentile bootstrap of the relative change in medians. Nothing here
+ * percentile bootstrap of the change in medians. Nothing here
  * assumes normality (autocannon-compare's t-test on means does).
  */
 
@@ -37,8 +37,11 @@ export function ranks(values: readonly number[]): { ranks: number[]; tieTerm: nu
   return { ranks: out, tieTerm };
 }
 
-/** Two-sided Mann-Whitney U test of `a` against `b`. Needs at least one value in each. */
-export function mannWhitney(a: readonly number[], b: readonly number[]): MannWhitney {
+/**
+ * Two-sided Mann-Whitney U test of `a` against `b`. Needs at least one value
+ * in each. `variant` 'auto' (default) is exact for small samples without ties.
+ */
+export function mannWhitney(a: readonly number[], b: readonly number[], variant: 'auto' | 'exact' | 'normal' = 'auto'): MannWhitney {
   const nA = a.length;
   const nB = b.length;
   if (nA === 0 || nB === 0) throw new RangeError('mannWhitney needs two non-empty samples');
@@ -47,7 +50,8 @@ export function mannWhitney(a: readonly number[], b: readonly number[]): MannWhi
   for (let i = 0; i < nA; i++) rankSumA += r[i]!;
   const u = rankSumA - (nA * (nA + 1)) / 2;
   const mean = (nA * nB) / 2;
-  if (tieTerm === 0 && nA * nB <= 2500) {
+  if (variant === 'exact' || (variant === 'auto' && tieTerm === 0 && nA * nB <= 2500)) {
+    // With ties the exact distribution below is for untied ranks: an approximation, used only on request.
     return { method: 'mann-whitney-u', u, p: exactTwoSided(u, nA, nB), variant: 'exact', nA, nB };
   }
   const n = nA + nB;
@@ -139,23 +143,26 @@ export function seededRandom(seed: number): () => number {
 
 export interface BootstrapInterval {
   method: 'bootstrap-percentile';
+  /** 'relative': (median(current) − median(base)) / median(base); 'difference': median(current) − median(base). */
+  statistic: 'relative' | 'difference';
   /** Confidence level, e.g. 0.95. */
   level: number;
   resamples: number;
-  /** Bounds of (median(current) − median(base)) / median(base). */
   low: number;
   high: number;
 }
 
 /**
- * Percentile bootstrap of the relative change in medians: resample each run's
- * intervals with replacement, `resamples` times. Null when the base median is 0.
+ * Percentile bootstrap of the change in medians: resample each run's
+ * intervals with replacement, `resamples` times. Relative changes skip
+ * resamples whose base median is 0; null when most do.
  */
-export function bootstrapRelativeMedianChange(
+export function bootstrapMedianChange(
   base: readonly number[],
   current: readonly number[],
-  opts: { resamples?: number; level?: number; seed?: number } = {},
+  opts: { resamples?: number; level?: number; seed?: number; statistic?: 'relative' | 'difference' } = {},
 ): BootstrapInterval | null {
+  const statistic = opts.statistic ?? 'relative';
   const resamples = opts.resamples ?? 2000;
   const level = opts.level ?? 0.95;
   const rand = seededRandom(opts.seed ?? 0x5eed);
@@ -169,10 +176,18 @@ export function bootstrapRelativeMedianChange(
   for (let i = 0; i < resamples; i++) {
     const mb = draw(base);
     const mc = draw(current);
-    if (mb !== 0) stats.push((mc - mb) / Math.abs(mb));
+    if (statistic === 'difference') stats.push(mc - mb);
+    else if (mb !== 0) stats.push((mc - mb) / Math.abs(mb));
   }
   if (stats.length < resamples / 2) return null;
   stats.sort((x, y) => x - y);
   const at = (q: number) => stats[Math.min(stats.length - 1, Math.max(0, Math.floor(q * stats.length)))]!;
-  return { method: 'bootstrap-percentile', level, resamples, low: at((1 - level) / 2), high: at(1 - (1 - level) / 2) };
+  return { method: 'bootstrap-percentile', statistic, level, resamples, low: at((1 - level) / 2), high: at(1 - (1 - level) / 2) };
+}
+
+/** The smallest two-sided p-value the exact test can give for these sample sizes (2 / C(nA + nB, nA)). */
+export function smallestP(nA: number, nB: number): number {
+  let c = 1;
+  for (let i = 1; i <= Math.min(nA, nB); i++) c = (c * (nA + nB - Math.min(nA, nB) + i)) / i;
+  return Math.min(1, 2 / c);
 }

@@ -80,7 +80,7 @@ export interface MetricDelta {
   test?: MannWhitney;
   /** Hodges-Lehmann shift of the per-interval samples, in the metric's unit. */
   shift?: number;
-  /** Bootstrap interval of the relative change in per-interval medians. */
+  /** Bootstrap interval of the change in per-interval medians (relative; in points for '%' metrics). */
   interval?: BootstrapInterval;
   /** The test found a difference at the chosen alpha. */
   significant: boolean;

@@ -152,7 +152,7 @@
         { label: 'latency', size: 76, values: function (u, vals) { return vals.map(axisMs); } },
       ],
       series: [{ label: 'percentile', value: function (u, x) { return x === xMax ? 'max' : pctLabel(x); } }].concat(
-        spectrum.series.map(function (s, i) { return line(s.name + ' (n=' + s.count + ')', COLORS[i % COLORS.length], { value: function (u, v) { return msLabel(v); }, points: { show: true, size: 3 } }); }),
+        spectrum.series.map(function (s, i) { return line(s.name + ' (n=' + s.count + ')', COLORS[i % COLORS.length], { value: function (u, v) { return msLabel(v); }, points: { show: true, size: 3 }, spanGaps: true }); }),
       ),
     };
     return new uPlot(opts, data, el);

@@ -4,7 +4,7 @@
  * histograms (whole transaction, service time, each phase).
  */
 import * as hdr from 'hdr-histogram-js';
-import { PHASES, type LatencyStats, type LoadResult } from '../../harness/load/types.ts';
+import { PHASES, type LatencyStats, type LoadResult, type TimelineSample } from '../../harness/load/types.ts';
 
 export interface SpectrumSeries {
   /** 'transaction', 'service time', or a phase name. */
@@ -103,9 +103,11 @@ function spectrumOf(entries: { name: string; encoded: string | undefined }[]): S
 }
 
 export function buildLoadModel(run: LoadResult, index = 0, label?: string): LoadModel {
-  const secs = run.timeline.intervalMs / 1000;
-  const samples = run.timeline.samples;
-  const perS = (f: (s: (typeof samples)[number]) => number) => samples.map((s) => round(f(s) / secs));
+  const { intervalMs } = run.timeline;
+  // The last interval may be cut short by the end of the run: scale it by its real length, or drop a sliver.
+  const lengthMs = (s: TimelineSample) => Math.min(intervalMs, Math.max(0, run.durationMs - s.t));
+  const samples = run.timeline.samples.filter((s) => lengthMs(s) >= intervalMs / 2);
+  const perS = (f: (s: TimelineSample) => number) => samples.map((s) => round(f(s) / (lengthMs(s) / 1000)));
   const phaseNames = [...PHASES.filter((p) => run.phases[p]), ...Object.keys(run.phases).filter((p) => !(PHASES as readonly string[]).includes(p))];
   return {
     label: label ?? `${run.target.name} · ${run.model} loop · ${run.connections} conn${index ? ` (#${index + 1})` : ''}`,

@@ -29,8 +29,12 @@ function value(m: MetricDelta, v: number): string {
   return m.unit === 'ms' ? ms(v) : m.unit === '%' ? `${v.toFixed(2)}%` : `${num(v, 1)} msg/s`;
 }
 
+function points(v: number): string {
+  return `${v > 0 ? '+' : ''}${v.toFixed(2)} pts`;
+}
+
 function deltaText(m: MetricDelta): string {
-  if (m.unit === '%') return `${m.delta > 0 ? '+' : ''}${m.delta.toFixed(2)} pts`;
+  if (m.unit === '%') return points(m.delta);
   return m.relative === null ? (m.delta === 0 ? '0' : 'new') : pct(m.relative);
 }
 
@@ -40,7 +44,7 @@ function load(c: LoadComparison): string {
       const worse = m.better === 'lower' ? m.delta > 0 : m.delta < 0;
       const cls = m.regression ? 'regression' : m.significant && !worse && m.delta !== 0 ? 'improved' : '';
       const p = m.test ? (m.test.p < 0.0001 ? '&lt;0.0001' : m.test.p.toFixed(4)) : '–';
-      const ci = m.interval ? `${pct(m.interval.low)} … ${pct(m.interval.high)}` : '–';
+      const ci = !m.interval ? '–' : m.interval.statistic === 'difference' ? `${points(m.interval.low)} … ${points(m.interval.high)}` : `${pct(m.interval.low)} … ${pct(m.interval.high)}`;
       const status = m.regression ? 'REGRESSION' : m.note ? esc(m.note) : m.significant ? (worse ? 'worse' + (m.gated ? ', within threshold' : '') : 'better') : m.test ? 'no significant change' : 'not tested';
       return `<tr class="${cls}" data-metric="${esc(m.metric)}"><th scope="row">${esc(m.metric)}${m.gated ? '' : ' <span class="meta">(info)</span>'}</th><td>${value(m, m.base)}</td><td>${value(m, m.current)}</td><td class="${worse && m.delta !== 0 ? 'worse' : 'better'}">${deltaText(m)}</td><td>${p}</td><td>${ci}</td><td>${status}</td></tr>`;
     })

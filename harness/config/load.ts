@@ -50,7 +50,10 @@ export function parseConfigYaml(source: string, file: string): LoadedConfig {
   };
   if (doc.errors.length > 0) throw new ConfigFileError(doc.errors.map((e) => at(e.pos[0], `YAML: ${e.message.split('\n')[0]}`)));
   const parsed = ConfigSchema.safeParse(doc.toJS() ?? {});
-  if (!parsed.success) throw new ConfigFileError(parsed.error.issues.map((issue) => at(offsetOf(doc, issue), describe(issue))));
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => at(offsetOf(doc, issue), describe(issue)));
+    throw new ConfigFileError(problems.sort((a, b) => a.line - b.line || a.col - b.col));
+  }
   const dir = path.dirname(path.resolve(file));
   const cfg = parsed.data;
   return {

@@ -52,7 +52,8 @@ function firstParagraph(body: string[]): string {
     started = true;
     words.push(l.trim());
   }
-  return words.join(' ').replace(/\s+/g, ' ');
+  // A word hyphenated across lines ("per-" / "command") keeps its hyphen, not a space.
+  return words.join(' ').replace(/\s+/g, ' ').replace(/([a-z])- ([a-z])/g, '$1-$2');
 }
 
 function cut(s: string, max: number): string {

@@ -17,12 +17,13 @@ export const ExpectationEntrySchema = z.strictObject({
   reason: z.string().min(1),
   /** Where the behaviour is a policy choice: the setting that changes it. */
   knob: z.string().optional(),
+  /** The deviation shows only under this profile (a policy the lenient profile accepts). */
+  profile: z.enum(['strict', 'lenient']).optional(),
 });
 export const ExpectationsFileSchema = z.strictObject({
   target: z.string(),
   /** The software and version the file was written against. */
   software: z.string().optional(),
-  profile: z.enum(['strict', 'lenient']).optional(),
   deviations: z.array(ExpectationEntrySchema).default([]),
 });
 export type ExpectationsFile = z.infer<typeof ExpectationsFileSchema>;
@@ -46,8 +47,8 @@ export function loadExpectations(file: string): ExpectationsFile {
 }
 
 /** The status this file expects for a scenario: its deviation, or undefined (passed or skipped for lack of a keyword). */
-export function expectedFor(file: ExpectationsFile | undefined, id: string): ExpectationEntry | undefined {
-  return file?.deviations.find((d) => d.id === id);
+export function expectedFor(file: ExpectationsFile | undefined, id: string, profile?: 'strict' | 'lenient'): ExpectationEntry | undefined {
+  return file?.deviations.find((d) => d.id === id && (!d.profile || !profile || d.profile === profile));
 }
 
 /** Does the result match what the file documents? Unlisted scenarios must pass (or be skipped). */
@@ -61,18 +62,25 @@ export function matchesExpectation(r: ScenarioResult, entry: ExpectationEntry | 
  * deviation, keeping the reason and knob already written for it; new ones get
  * a reason to fill in. Deviations of scenarios that did not run are kept.
  */
-export function updatedExpectations(prev: ExpectationsFile | undefined, target: string, software: string, results: ScenarioResult[]): ExpectationsFile {
+export function updatedExpectations(
+  prev: ExpectationsFile | undefined,
+  target: string,
+  software: string,
+  results: ScenarioResult[],
+  profile: 'strict' | 'lenient' = 'strict',
+): ExpectationsFile {
   const ran = new Set(results.map((r) => r.id));
   const deviations: ExpectationEntry[] = [];
   for (const r of results) {
     if (r.status !== 'failed' && r.status !== 'errored') continue;
-    const old = expectedFor(prev, r.id);
+    const old = expectedFor(prev, r.id, profile);
     const detail = r.status === 'failed' ? `${r.failure.message} (got ${r.failure.actual})` : `${r.error.code}: ${r.error.message}`;
-    deviations.push({ id: r.id, status: r.status as Exclude<Status, 'passed' | 'skipped'>, reason: old?.reason ?? `TODO explain: ${detail}`, ...(old?.knob ? { knob: old.knob } : {}) });
+    deviations.push({ id: r.id, status: r.status as Exclude<Status, 'passed' | 'skipped'>, reason: old?.reason ?? `TODO explain: ${detail}`, ...(old?.knob ? { knob: old.knob } : {}), ...(old?.profile ? { profile: old.profile } : {}) });
   }
-  for (const d of prev?.deviations ?? []) if (!ran.has(d.id)) deviations.push(d);
+  // Kept: deviations of scenarios that did not run, and those of the other profile.
+  for (const d of prev?.deviations ?? []) if (!ran.has(d.id) || (d.profile && d.profile !== profile)) deviations.push(d);
   deviations.sort((a, b) => a.id.localeCompare(b.id));
-  return { target, software, ...(prev?.profile ? { profile: prev.profile } : {}), deviations };
+  return { target, software, deviations };
 }
 
 export function writeExpectations(file: string, e: ExpectationsFile): void {

@@ -125,7 +125,7 @@ export async function runSuites(opts: RunSuitesOptions = {}): Promise<RunResult>
       scenarios.map((s) =>
         limit(async () => {
           for (const r of reporters) await r.onScenarioStart?.(s);
-          const result = judgeExpectation(await runScenario(s, { target: started, capabilities, options }), expectations);
+          const result = judgeExpectation(await runScenario(s, { target: started, capabilities, options }), expectations, options.profile);
           for (const r of reporters) await r.onScenarioEnd?.(result);
           return result;
         }),
@@ -150,9 +150,9 @@ export async function runSuites(opts: RunSuitesOptions = {}): Promise<RunResult>
   }
 }
 
-function judgeExpectation(r: ScenarioResult, file: ExpectationsFile | undefined): ScenarioResult {
+function judgeExpectation(r: ScenarioResult, file: ExpectationsFile | undefined, profile: Profile): ScenarioResult {
   if (!file) return r;
-  const entry = expectedFor(file, r.id);
+  const entry = expectedFor(file, r.id, profile);
   return {
     ...r,
     ...(entry ? { knownDeviation: { status: entry.status, reason: entry.reason, ...(entry.knob ? { knob: entry.knob } : {}) } } : {}),

@@ -79,7 +79,7 @@ export function runCommand(y: Argv, setExit: SetExit): Argv {
           const file =
             typeof a.expectations === 'string' ? a.expectations : result.expectations ? path.join(PACKAGE_ROOT, result.expectations) : defaultExpectationsPath(a.target);
           const prev = fs.existsSync(file) ? loadExpectations(file) : undefined;
-          writeExpectations(file, updatedExpectations(prev, a.target, result.target.description, result.scenarios));
+          writeExpectations(file, updatedExpectations(prev, a.target, result.target.description, result.scenarios, a.profile as Profile));
           process.stdout.write(`wrote ${path.relative(process.cwd(), file)}\n`);
           setExit(EXIT.ok);
           return;

@@ -12,7 +12,7 @@
  */
 import { SmtpTestError } from '../errors.ts';
 import type { AssertionResult, LatencyStats, LoadResult } from './types.ts';
-import { PHASES } from './types.ts';
+import { PHASES } from './phases.ts';
 
 type Op = '<' | '<=' | '>' | '>=';
 type Unit = 'ms' | '%' | 'count' | '/s';

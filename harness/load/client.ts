@@ -45,10 +45,12 @@ const PIPE = 11;
 const DISCARD = 12; // content refused after an accepted DATA: ".", then RSET
 const RSET = 13;
 const QUIT = 14;
+const CLOSING = 15; // 221 read; waiting for the server to close first
 
-const STATE_PHASE = ['none', 'connect', 'greeting', 'ehlo', 'starttls', 'starttls', 'idle', 'mail', 'rcpt', 'data', 'eod', 'mail', 'eod', 'rset', 'quit'];
+const STATE_PHASE = ['none', 'connect', 'greeting', 'ehlo', 'starttls', 'starttls', 'idle', 'mail', 'rcpt', 'data', 'eod', 'mail', 'eod', 'rset', 'quit', 'quit'];
 
 const MAX_LINE = 64 * 1024;
+const CLOSE_WAIT_MS = 1000;
 const EMPTY_CONTENT = Buffer.from('.\r\n', 'latin1');
 const ENHANCED = /^([245]\.\d{1,3}\.\d{1,3})(?:\s|$)/;
 /**
@@ -126,7 +128,8 @@ export class LoadClient {
 
   /** Called by the engine's sweep when the deadline has passed. */
   timeout(now: number): void {
-    this.fail('timeout', now);
+    if (this.state === CLOSING) this.close();
+    else this.fail('timeout', now);
   }
 
   private connect(now: number): void {
@@ -167,8 +170,13 @@ export class LoadClient {
     s.on('error', (err: NodeJS.ErrnoException) => {
       if (s === this.socket) this.fail(errorKind(err, this.state), performance.now());
     });
+    s.on('end', () => {
+      if (s === this.socket && this.state === CLOSING) this.close();
+    });
     s.on('close', () => {
-      if (s === this.socket) this.fail(this.state === HANDSHAKE ? 'tls' : 'closed', performance.now());
+      if (s !== this.socket) return;
+      if (this.state === CLOSING) this.close();
+      else this.fail(this.state === HANDSHAKE ? 'tls' : 'closed', performance.now());
     });
   }
 
@@ -311,7 +319,11 @@ export class LoadClient {
       case QUIT:
         rec.phase(P_QUIT, dt, now);
         rec.reply(P_QUIT, code, enhanced, now);
-        return this.close();
+        // Let the server close first (it must, after its 221: RFC 5321 §4.1.1.10), so that TIME-WAIT
+        // lands on its side and this side's ephemeral ports are free again at once.
+        this.state = CLOSING;
+        this.deadline = now + CLOSE_WAIT_MS;
+        return;
       default:
         // A reply nobody asked for (e.g. while idle): the server is out of step.
         return this.fail('unexpected', now);
@@ -376,11 +388,11 @@ export class LoadClient {
     this.attach(s, 'secureConnect');
   }
 
-  /** After the 221: our side closes, the slot is free at once. */
+  /** The session is over: the slot is free at once. */
   private close(): void {
     const s = this.socket;
     this.detach();
-    s?.end();
+    s?.destroy();
     this.h.available(this);
   }
 

@@ -1,6 +1,6 @@
 /** Console output for a load run: percentiles by default, never bare averages. */
 import type { LatencyStats, LoadResult, Progress } from './types.ts';
-import { PHASES } from './types.ts';
+import { PHASES } from './phases.ts';
 
 const f = (ms: number) => (ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms.toFixed(2));
 const COLS = ['p50', 'p90', 'p99', 'p99_9', 'max'] as const;

@@ -17,7 +17,7 @@ import { buildCommands, MessageCache } from './message.ts';
 import { draw, mulberry32, type Rng } from './random.ts';
 import { Recorder, type RecorderSnapshot } from './recorder.ts';
 import type { Distribution } from './types.ts';
-import { WorkloadClient, type WorkloadSpec } from './workload.ts';
+import type { WorkloadSpec } from './workload.ts';
 
 export interface EngineConfig {
   host: string;
@@ -115,13 +115,23 @@ export class LoadEngine {
       content: () => this.cache.get(draw(cfg.size, this.rng)),
       available: (c) => this.available(c),
     };
-    for (let i = 0; i < cfg.connections; i++) {
-      this.slots.push(cfg.workload ? new WorkloadClient(cfg.workload, host, (c) => this.available(c)) : new LoadClient(host));
+    this.host = host;
+  }
+
+  private readonly host: ClientHost;
+
+  private async makeSlots(): Promise<void> {
+    const w = this.cfg.workload;
+    // The workload client pulls in the scenario loader and the conformance wire client: only when asked for.
+    const Workload = w ? (await import('./workload.ts')).WorkloadClient : undefined;
+    for (let i = 0; i < this.cfg.connections; i++) {
+      this.slots.push(Workload ? new Workload(w!, this.host, (c) => this.available(c)) : new LoadClient(this.host));
     }
   }
 
   /** Runs to the end; resolves with what was recorded. */
   async run(): Promise<RecorderSnapshot> {
+    await this.makeSlots();
     const done = new Promise<void>((r) => (this.resolveDone = r));
     await sleepUntil(this.t0);
     this.sweeper = setInterval(() => this.sweep(), 100);

@@ -6,7 +6,8 @@
  */
 import * as hdr from 'hdr-histogram-js';
 import type { Histogram } from 'hdr-histogram-js';
-import { PHASES, type LatencyStats, type Phase } from './types.ts';
+import { PHASES, type Phase } from './phases.ts';
+import type { LatencyStats } from './types.ts';
 
 export const SIGNIFICANT_DIGITS = 3;
 /** One hour in µs: anything slower is clamped there (and shows as max). */

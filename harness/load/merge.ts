@@ -8,7 +8,7 @@ import type { RecorderSnapshot } from './recorder.ts';
 import { TIMELINE_INTERVAL_MS } from './recorder.ts';
 import * as hdr from 'hdr-histogram-js';
 import type { LatencyStats, LoadResult, TimelineSample } from './types.ts';
-import { PHASES } from './types.ts';
+import { PHASES } from './phases.ts';
 
 export interface Merged {
   durationMs: number;

@@ -7,7 +7,7 @@
 import type { Histogram } from 'hdr-histogram-js';
 import * as hdr from 'hdr-histogram-js';
 import { HistogramSet, encode, recordMs } from './histograms.ts';
-import { PHASES } from './types.ts';
+import { PHASES } from './phases.ts';
 
 export const TIMELINE_INTERVAL_MS = 1000;
 

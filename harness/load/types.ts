@@ -10,9 +10,7 @@
  */
 import { z } from 'zod';
 
-/** Phases of a session, each with its own histogram (RFC 5321 §4.3.2 command/reply pairs, RFC 3207 for STARTTLS). */
-export const PHASES = ['connect', 'greeting', 'ehlo', 'starttls', 'mail', 'rcpt', 'data', 'eod', 'quit'] as const;
-export type Phase = (typeof PHASES)[number];
+export { PHASES, type Phase } from './phases.ts';
 
 /** Percentiles and moments of one histogram, in milliseconds (autocannon's key names). */
 export const LatencyStatsSchema = z.object({

@@ -20,7 +20,7 @@ import { durationMs, judge, normaliseExpect } from '../runner/expect.ts';
 import type { ClientHost } from './client.ts';
 import { LOAD_CLIENT } from './message.ts';
 import { ACCEPTED, FAILED, REJECTED } from './recorder.ts';
-import { PHASES, type Phase } from './types.ts';
+import { PHASES, type Phase } from './phases.ts';
 
 export interface WorkloadSpec {
   scenario: LoadedScenario;

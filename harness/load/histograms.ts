@@ -60,7 +60,8 @@ export function stats(h: Histogram): LatencyStats {
     p97_5: ms(h.getValueAtPercentile(97.5)),
     p99: ms(h.getValueAtPercentile(99)),
     p99_9: ms(h.getValueAtPercentile(99.9)),
-    max: ms(h.maxValue),
+    // At bucket resolution, as it is after a merge (the exact max is lost when histograms add).
+    max: ms(h.getValueAtPercentile(100)),
     mean: ms(h.mean),
     stddev: ms(h.stdDeviation),
   };

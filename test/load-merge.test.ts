@@ -1,0 +1,59 @@
+/**
+ * Histograms merge exactly: across HistogramSets (bucket counts add), and
+ * across worker threads (--workers 2 on an open-loop schedule gives the
+ * same counts as one worker on the same schedule).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decode, encode, mergeEncoded, newHistogram, recordMs, stats } from '../harness/load/histograms.ts';
+import { runLoad } from '../harness/load/index.ts';
+import { PHASES } from '../harness/load/phases.ts';
+import { mulberry32 } from '../harness/load/random.ts';
+import { startSink, type StartedSink } from '../targets/sink/index.ts';
+
+describe('histogram merge', () => {
+  it('of two halves equals one histogram of everything', () => {
+    const rng = mulberry32(42);
+    const all = newHistogram();
+    const a = newHistogram();
+    const b = newHistogram();
+    for (let i = 0; i < 20_000; i++) {
+      const ms = Math.exp(rng() * 8) / 10; // 0.1 ms .. 300 ms, skewed
+      recordMs(all, ms);
+      recordMs(i % 3 === 0 ? a : b, ms);
+    }
+    const merged = mergeEncoded([encode(a), encode(b)]);
+    expect(merged.totalCount).toBe(all.totalCount);
+    expect(stats(merged)).toEqual(stats(all));
+    expect(encode(merged)).toBe(encode(all));
+    expect(decode(encode(all)).totalCount).toBe(20_000);
+  });
+});
+
+describe('--workers', () => {
+  let sink: StartedSink;
+  beforeAll(async () => {
+    sink = await startSink();
+  });
+  afterAll(() => sink.stop());
+
+  it('gives the same counts as one worker on the same schedule', async () => {
+    const opts = { target: sink, connections: 4, rate: 400, messages: 400, perConnection: '10' } as const;
+    const one = await runLoad({ ...opts, workers: 1 });
+    const two = await runLoad({ ...opts, workers: 2 });
+    expect(two.workers).toBe(2);
+    for (const r of [one, two]) {
+      expect(r.messages).toMatchObject({ total: 400, accepted: 400 });
+      expect(r.schedule).toMatchObject({ intended: 400, started: 400 });
+      expect(r.latency.count).toBe(400);
+      expect(r.serviceTime!.count).toBe(400);
+    }
+    // 10 messages per session: 40 sessions whichever thread ran them.
+    for (const p of PHASES) expect(two.phases[p]?.count ?? 0, p).toBe(one.phases[p]?.count ?? 0);
+    expect(two.phases.eod!.count).toBe(400);
+    expect(two.phases.connect!.count).toBe(40);
+    expect(two.replies).toEqual(one.replies);
+    // The merged histogram in the JSON decodes to the same count.
+    expect(decode(two.histograms.latency).totalCount).toBe(400);
+    expect(two.timeline.samples.reduce((n, s) => n + s.started, 0)).toBe(400);
+  });
+});

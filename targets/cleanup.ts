@@ -47,13 +47,16 @@ function onSignal(signal: NodeJS.Signals): void {
   for (const s of SIGNALS) process.removeListener(s, onSignal);
   installed = false;
   // With no other listener the default action (exit) applies again: re-raise.
+  // A listener after us (say signal-exit's, which re-raises only when it is
+  // alone) runs in this same emit and sees us gone.
   if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
 }
 
 function install(): void {
   if (installed) return;
   installed = true;
-  for (const s of SIGNALS) process.on(s, onSignal);
+  // First in line, so polite listeners after us see only themselves.
+  for (const s of SIGNALS) process.prependListener(s, onSignal);
   if (!exitHooked) process.on('exit', releaseAll);
   exitHooked = true;
 }

@@ -1,0 +1,108 @@
+/**
+ * Errors by kind and phase, rejections by phase and exact code: a rejected
+ * message is counted, never retried silently; a lost one is counted as
+ * failed with what happened and where.
+ */
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runLoad } from '../harness/load/index.ts';
+
+describe('load errors and rejections', () => {
+  it('counts refused connections as failed, by kind', async () => {
+    const port = await new Promise<number>((r) => {
+      const s = net.createServer().listen(0, '127.0.0.1', () => {
+        const p = (s.address() as net.AddressInfo).port;
+        s.close(() => r(p));
+      });
+    });
+    const res = await runLoad({ target: `smtp://127.0.0.1:${port}`, connections: 2, messages: 20 });
+    expect(res.messages).toMatchObject({ total: 20, accepted: 0, failed: 20 });
+    expect(res.errors).toEqual({ refused: 20 });
+  });
+
+  it('counts rejections by phase and exact code with enhanced status, and goes on', async () => {
+    for (const pipelining of [false, true]) {
+      const res = await runLoad({ target: 'sink:rcpt-5xx=100%', connections: 2, messages: 30, pipelining });
+      expect(res.messages, `pipelining ${pipelining}`).toMatchObject({ total: 30, accepted: 0, rejected: 30, failed: 0 });
+      expect(res.replies.rejections['rcpt 550 5.1.1']).toBe(30);
+      expect(res.replies.codes['550 5.1.1']).toBe(30);
+      // Pipelined, DATA went along and was refused too (RFC 2920 §3.1).
+      if (pipelining) expect(res.replies.rejections['data 554 5.5.1']).toBe(30);
+      expect(res.errors).toEqual({});
+      expect(res.sessions.opened).toBe(2);
+    }
+  });
+
+  it('counts a temporary failure at end of data as rejected with its code', async () => {
+    const res = await runLoad({ target: 'sink:eod-4xx=100%', connections: 1, messages: 10 });
+    expect(res.messages).toMatchObject({ rejected: 10, accepted: 0 });
+    expect(res.replies['4xx']).toBe(10);
+    expect(res.replies.rejections).toEqual({ 'eod 451 4.3.0': 10 });
+  });
+
+  it('names resets and closes by the phase they hit', async () => {
+    const reset = await runLoad({ target: 'sink:reset=100%', connections: 1, messages: 5 });
+    expect(reset.messages).toMatchObject({ failed: 5 });
+    expect(reset.errors).toEqual({ 'reset@mail': 5 });
+    const closed = await runLoad({ target: 'sink:disconnect=100%', connections: 1, messages: 5 });
+    expect(closed.errors).toEqual({ 'closed@mail': 5 });
+  });
+
+  it('times out a reply that does not come, at the phase it was awaited', async () => {
+    const res = await runLoad({ target: 'sink:eod-delay=3s', connections: 2, messages: 2, timeoutMs: 300 });
+    expect(res.messages).toMatchObject({ failed: 2 });
+    expect(res.errors).toEqual({ 'timeout@eod': 2 });
+  });
+
+  it('runs STARTTLS on every session and times the handshake', async () => {
+    const res = await runLoad({ target: 'sink', connections: 2, messages: 10, perConnection: '5', starttls: true });
+    expect(res.messages.accepted).toBe(10);
+    expect(res.phases.starttls!.count).toBe(2);
+    expect(res.phases.ehlo!.count).toBe(4); // before and after TLS (RFC 3207 §4.2)
+  });
+
+  it('replays a scenario file as the per-session workload', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'workload-'));
+    const file = path.join(dir, 'w.yaml');
+    fs.writeFileSync(
+      file,
+      `title: load workload
+scenarios:
+  - id: W-1
+    title: one message, pipelined
+    section: "3.3"
+    level: MUST
+    steps:
+      - pipeline: ["MAIL FROM:<{{sender}}>", "RCPT TO:<{{rcpt}}>", "DATA"]
+      - expect: 250
+      - expect: 250
+      - expect: 354
+      - data: "Subject: {{token}}\\n\\nhello\\n"
+      - expect: 250
+      - send: QUIT
+      - expect: 221
+  - id: W-2
+    title: expects what the sink will not say
+    section: "3.3"
+    level: MUST
+    steps:
+      - send: "MAIL FROM:<{{sender}}>"
+      - expect: 550
+`,
+    );
+    try {
+      const ok = await runLoad({ target: 'sink', connections: 2, messages: 10, workload: file });
+      expect(ok.messages).toMatchObject({ total: 10, accepted: 10 });
+      expect(ok.phases.eod!.count).toBe(10);
+      expect(ok.phases.rcpt!.count).toBe(10);
+      expect(ok.phases.quit!.count).toBe(10);
+      const bad = await runLoad({ target: 'sink', connections: 1, messages: 3, workload: `${file}#W-2` });
+      expect(bad.messages).toMatchObject({ total: 3, rejected: 3 });
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

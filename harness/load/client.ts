@@ -143,41 +143,47 @@ export class LoadClient {
     this.partial = undefined;
     // A session that will upgrade to TLS reads through the stream instead (tls wraps the socket's handle).
     const s: net.Socket = this.h.starttls
-      ? net.connect({ host: this.h.host, port: this.h.port })
-      : net.connect({
-          host: this.h.host,
-          port: this.h.port,
-          onread: {
-            buffer: READ_BUFFER,
-            callback: (n: number, buf: Uint8Array) => {
-              if (s === this.socket) this.receive(buf as Buffer, n, s);
-              return true;
-            },
-          },
-        });
-    s.setNoDelay(true);
+      ? net.connect({ host: this.h.host, port: this.h.port, noDelay: true })
+      : net.connect({ host: this.h.host, port: this.h.port, noDelay: true, onread: this.onread });
     this.attach(s, 'connect');
   }
 
+  // Listeners made once per client, not per connection: `this` is the emitting socket, and
+  // events from a socket this client has moved on from are ignored.
+  private readonly listeners = ((c: LoadClient) => ({
+    ready(this: net.Socket) {
+      if (this === c.socket) c.connected(performance.now());
+    },
+    read(this: net.Socket, n: number, buf: Uint8Array) {
+      if (this === c.socket) c.receive(buf as Buffer, n, this);
+      return true;
+    },
+    data(this: net.Socket, chunk: Buffer) {
+      if (this === c.socket) c.receive(chunk, chunk.length, this);
+    },
+    error(this: net.Socket, err: NodeJS.ErrnoException) {
+      if (this === c.socket) c.fail(errorKind(err, c.state), performance.now());
+    },
+    end(this: net.Socket) {
+      if (this === c.socket && c.state === CLOSING) c.close();
+    },
+    close(this: net.Socket) {
+      if (this !== c.socket) return;
+      if (c.state === CLOSING) c.close();
+      else c.fail(c.state === HANDSHAKE ? 'tls' : 'closed', performance.now());
+    },
+  }))(this);
+
+  private readonly onread = { buffer: READ_BUFFER, callback: this.listeners.read };
+
   private attach(s: net.Socket, ready: 'connect' | 'secureConnect'): void {
     this.socket = s;
-    s.once(ready, () => {
-      if (s === this.socket) this.connected(performance.now());
-    });
-    s.on('data', (chunk: Buffer) => {
-      if (s === this.socket) this.receive(chunk, chunk.length, s);
-    });
-    s.on('error', (err: NodeJS.ErrnoException) => {
-      if (s === this.socket) this.fail(errorKind(err, this.state), performance.now());
-    });
-    s.on('end', () => {
-      if (s === this.socket && this.state === CLOSING) this.close();
-    });
-    s.on('close', () => {
-      if (s !== this.socket) return;
-      if (this.state === CLOSING) this.close();
-      else this.fail(this.state === HANDSHAKE ? 'tls' : 'closed', performance.now());
-    });
+    const l = this.listeners;
+    s.once(ready, l.ready);
+    if (ready === 'secureConnect' || this.h.starttls) s.on('data', l.data);
+    s.on('error', l.error);
+    s.on('end', l.end);
+    s.on('close', l.close);
   }
 
   private connected(now: number): void {

@@ -74,8 +74,6 @@ export class Recorder {
   private readonly errorsBy = new Map<string, number>();
   private readonly done: IntervalSnapshot[] = [];
   private cur?: Interval;
-  /** Transaction p99 of the last closed interval, for progress. */
-  lastIntervalP99Ms = 0;
 
   constructor(
     /** performance.now() time from which messages count (after warm-up). */
@@ -178,7 +176,6 @@ export class Recorder {
 
   private close(iv: Interval): void {
     const { hist, ...rest } = iv;
-    if (hist) this.lastIntervalP99Ms = hist.getValueAtPercentile(99) / 1000;
     this.done.push({ ...rest, latency: hist ? encode(hist) : undefined });
     hist?.destroy();
   }

@@ -196,6 +196,6 @@ export interface Progress {
   accepted: number;
   errors: number;
   ratePerS: number;
-  /** Transaction p99 over the last interval, ms. */
+  /** Transaction p99 so far, ms (with several workers, the highest of theirs). */
   p99Ms: number;
 }

@@ -13,6 +13,7 @@ import { loadSuites } from '../scenario/load.ts';
 import type { Profile, RunResult, ScenarioResult } from '../runner/types.ts';
 import { FAULTS, FAULT_NAMES, FaultSet, mutantTarget, type FaultName } from '../../targets/mutant/index.ts';
 import { DEFAULT_EXCEPTIONS_FILE, loadExceptions } from './exceptions.ts';
+import { slowestFirst } from './order.ts';
 
 export interface SelftestOptions {
   /** As for runSuites: files, directories, names or globs. Default: every built-in suite. */
@@ -25,7 +26,7 @@ export interface SelftestOptions {
   timeoutScale?: number;
   /** Default 1500 ms: loopback replies take milliseconds; a fault that stays silent costs this much. */
   replyTimeoutMs?: number;
-  /** Server runs at once (each with its own scenarios in parallel). Default 4. */
+  /** Server runs at once (each with its own scenarios in parallel). Default 6: the runs are mostly idle waits. */
   jobs?: number;
   /** Scenarios at once within one run. Default 24: they mostly wait on timers, not the CPU. */
   concurrency?: number;
@@ -110,17 +111,19 @@ function detail(r: ScenarioResult): string {
 export async function runSelftest(opts: SelftestOptions = {}): Promise<SelftestResult> {
   const t0 = performance.now();
   const startedAt = new Date().toISOString();
-  const suiteFiles = findSuiteFiles(opts.suites);
-  const scenarioIds = selectScenarios(await loadSuites(suiteFiles), opts.grep).map((s) => s.id);
+  const timeoutScale = opts.timeoutScale ?? 0.01;
+  const suites = await loadSuites(findSuiteFiles(opts.suites));
+  const suiteFiles = slowestFirst(suites, timeoutScale);
+  const scenarioIds = selectScenarios(suites, opts.grep).map((s) => s.id);
   const exceptionsFile = opts.exceptionsFile ?? DEFAULT_EXCEPTIONS_FILE;
   const exceptions = loadExceptions(exceptionsFile);
   const options = {
     suites: suiteFiles,
     grep: opts.grep,
     profile: opts.profile ?? 'strict',
-    timeoutScale: opts.timeoutScale ?? 0.01,
+    timeoutScale,
     replyTimeoutMs: opts.replyTimeoutMs ?? 1500,
-    jobs: Math.max(1, opts.jobs ?? 4),
+    jobs: Math.max(1, opts.jobs ?? 6),
     concurrency: Math.max(1, opts.concurrency ?? 24),
     exceptionsFile,
   } satisfies SelftestResult['options'];

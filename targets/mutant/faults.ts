@@ -95,7 +95,8 @@ export const FAULTS = {
   'pipeline-no-flush': { description: 'holds the last reply of a multi-command chunk until more input arrives', violates: 'RFC 2920 §3.2' },
   // STARTTLS (RFC 3207)
   'starttls-injection': { description: 'answers plaintext pipelined after STARTTLS inside the TLS session', violates: 'RFC 3207 §4.2' },
-  'starttls-no-reset': { description: 'keeps the EHLO and the transaction across the TLS handshake', violates: 'RFC 3207 §4.2' },
+  'starttls-keeps-ehlo': { description: 'after the TLS handshake, MAIL works without a new EHLO', violates: 'RFC 3207 §4.2' },
+  'starttls-keeps-transaction': { description: 'keeps the open transaction (sender, recipients) across the TLS handshake', violates: 'RFC 3207 §4.2' },
   'starttls-readvertised': { description: 'lists STARTTLS again in EHLO after TLS is on', violates: 'RFC 3207 §4.2' },
   'starttls-arg-ok': { description: 'accepts STARTTLS with an argument', violates: 'RFC 3207 §4' },
   // Timeouts

@@ -8,6 +8,7 @@ import net, { type AddressInfo } from 'node:net';
 import path from 'node:path';
 import tls from 'node:tls';
 import { fileURLToPath } from 'node:url';
+import { SmtpTestError } from '../../harness/errors.ts';
 import type { DeliveredMessage, Mailbox } from '../types.ts';
 import { FaultSet } from './faults.ts';
 import { Session, type SessionConfig } from './session.ts';
@@ -85,10 +86,11 @@ export class MutantServer {
     this.server.on('error', () => undefined);
   }
 
-  /** Listens; resolves with the address. */
+  /** Listens; resolves with the address. Rejects with E_TARGET when the port is taken. */
   listen(): Promise<AddressInfo> {
     return new Promise((resolve, reject) => {
-      const onError = (e: Error) => reject(e);
+      const onError = (e: Error) =>
+        reject(new SmtpTestError('E_TARGET', `mutant server cannot listen on ${this.options.host ?? '127.0.0.1'}:${this.options.port ?? 0}: ${e.message}`, { cause: e }));
       this.server.once('error', onError);
       this.server.listen(this.options.port ?? 0, this.options.host ?? '127.0.0.1', () => {
         this.server.off('error', onError);

@@ -476,10 +476,8 @@ export class Session {
       this.tls = true;
       this.mode = 'command';
       // §4.2: forget everything learnt before TLS: EHLO and any transaction.
-      if (!this.faults.has('starttls-no-reset')) {
-        this.helo = undefined;
-        this.tx = undefined;
-      }
+      if (!this.faults.has('starttls-keeps-ehlo')) this.helo = undefined;
+      if (!this.faults.has('starttls-keeps-transaction')) this.tx = undefined;
       this.armIdleTimer();
       if (leftover.length) {
         this.input = leftover;

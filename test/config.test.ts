@@ -141,3 +141,15 @@ describe('smtptest run --config', () => {
     expect((await capture(['run', '--config', path.join(dir, 'missing.yaml')])).code).toBe(2);
   });
 });
+
+describe('docs/examples', () => {
+  it('the example config is valid and the workflow is YAML that runs smtptest', async () => {
+    const cfg = loadConfigFile(path.resolve('docs/examples/smtptest.config.yaml'));
+    expect(cfg.reporters).toContain('html');
+    expect(argsFor('compare', cfg)).toHaveProperty('latency-threshold');
+    const { parse } = await import('yaml');
+    const wf = parse(fs.readFileSync('docs/examples/certify.yml', 'utf8')) as { jobs: Record<string, { steps: { run?: string }[] }> };
+    const runs = Object.values(wf.jobs).flatMap((j) => j.steps.map((s) => s.run ?? '')).join('\n');
+    for (const cmd of ['smtptest run --config', 'smtptest load', '--assert', 'smtptest compare', 'smtptest report']) expect(runs).toContain(cmd);
+  });
+});

@@ -46,7 +46,7 @@ function load(c: LoadComparison): string {
       const p = m.test ? (m.test.p < 0.0001 ? '&lt;0.0001' : m.test.p.toFixed(4)) : '–';
       const ci = !m.interval ? '–' : m.interval.statistic === 'difference' ? `${points(m.interval.low)} … ${points(m.interval.high)}` : `${pct(m.interval.low)} … ${pct(m.interval.high)}`;
       const status = m.regression ? 'REGRESSION' : m.note ? esc(m.note) : m.significant ? (worse ? 'worse' + (m.gated ? ', within threshold' : '') : 'better') : m.test ? 'no significant change' : 'not tested';
-      return `<tr class="${cls}" data-metric="${esc(m.metric)}"><th scope="row">${esc(m.metric)}${m.gated ? '' : ' <span class="meta">(info)</span>'}</th><td>${value(m, m.base)}</td><td>${value(m, m.current)}</td><td class="${worse && m.delta !== 0 ? 'worse' : 'better'}">${deltaText(m)}</td><td>${p}</td><td>${ci}</td><td>${status}</td></tr>`;
+      return `<tr class="${cls}" data-metric="${esc(m.metric)}"><th scope="row">${esc(m.metric)}${m.gated ? '' : ' <span class="meta">(info)</span>'}</th><td>${value(m, m.base)}</td><td>${value(m, m.current)}</td><td class="${m.delta === 0 ? '' : worse ? 'worse' : 'better'}">${deltaText(m)}</td><td>${p}</td><td>${ci}</td><td>${status}</td></tr>`;
     })
     .join('');
   const t = c.thresholds;

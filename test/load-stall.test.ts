@@ -35,10 +35,10 @@ describe('a 1 s stall in an open-loop run', () => {
   it('spreads starts evenly: no burst at whole-second boundaries', async () => {
     const r = await runLoad({ target: sink, connections: 4, rate: 100, durationS: 2 });
     // Each 1 s interval starts about 100 messages (not 200 in one and 0 in the next).
-    for (const s of r.timeline.samples.slice(0, 2)) {
-      expect(s.started).toBeGreaterThanOrEqual(90);
-      expect(s.started).toBeLessThanOrEqual(110);
-    }
-    expect(r.schedule!.maxBacklog).toBeLessThanOrEqual(2);
+    const started = r.timeline.samples.slice(0, 2).map((s) => s.started);
+    for (const n of started) expect(n, `started per interval: ${started}`).toBeGreaterThanOrEqual(85);
+    for (const n of started) expect(n, `started per interval: ${started}`).toBeLessThanOrEqual(115);
+    // Starting a whole second's messages at once would queue ~96 of them behind 4 connections.
+    expect(r.schedule!.maxBacklog, JSON.stringify(r.schedule)).toBeLessThanOrEqual(4);
   });
 });

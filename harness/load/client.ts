@@ -16,6 +16,7 @@ import net from 'node:net';
 import tls from 'node:tls';
 import { performance } from 'node:perf_hooks';
 import type { Commands } from './message.ts';
+import { scanReplies, SCAN_GARBAGE, type LineSink } from './scan.ts';
 import { ACCEPTED, FAILED, REJECTED, type Recorder } from './recorder.ts';
 
 // Phase indices, in PHASES order (types.ts).
@@ -78,7 +79,7 @@ export interface ClientHost {
   available(c: LoadClient): void;
 }
 
-export class LoadClient {
+export class LoadClient implements LineSink {
   state = NONE;
   /** performance.now() by which the awaited reply must come. */
   deadline = Infinity;
@@ -205,7 +206,10 @@ export class LoadClient {
     this.socket!.write(buf);
   }
 
-  /** Splits a read into reply lines; RFC 5321 §4.2: "ddd-" continues a reply, "ddd " or "ddd" ends it. */
+  private readNow = 0;
+  private readSocket: net.Socket | undefined;
+
+  /** One read: complete reply lines go to line(); an incomplete last line is kept for the next read. */
   private receive(chunk: Buffer, n: number, s: net.Socket): void {
     const now = performance.now();
     let buf = chunk;
@@ -215,33 +219,23 @@ export class LoadClient {
       len = buf.length;
       this.partial = undefined;
     }
-    let start = 0;
-    while (start < len) {
-      const nl = buf.indexOf(0x0a, start);
-      if (nl < 0 || nl >= len) break;
-      const d0 = buf[start]! - 48;
-      const d1 = buf[start + 1]! - 48;
-      const d2 = buf[start + 2]! - 48;
-      if (nl - start < 3 || d0 < 2 || d0 > 5 || d1 < 0 || d1 > 9 || d2 < 0 || d2 > 9) {
-        this.fail('protocol', now);
-        return;
-      }
-      const sep = nl - start > 3 ? buf[start + 3] : 0x20;
-      if (this.state === EHLO) this.keyword(buf, start + 4, nl);
-      if (sep !== 0x2d) {
-        const code = d0 * 100 + d1 * 10 + d2;
-        const enhanced = code >= 400 ? enhancedOf(buf, start + 4, nl) : '';
-        this.reply(code, enhanced, now);
-        // The reply may have ended the session or switched to TLS: the rest of this read is not ours (RFC 3207 §4.2).
-        if (this.socket !== s) return;
-      }
-      start = nl + 1;
-    }
-    if (start < len) {
-      if (len - start > MAX_LINE) return this.fail('protocol', now);
-      // Copied: the read buffer is reused.
-      this.partial = Buffer.from(buf.subarray(start, len));
-    }
+    this.readNow = now;
+    this.readSocket = s;
+    const rest = scanReplies(buf, 0, len, this);
+    if (rest === SCAN_GARBAGE) return this.fail('protocol', now);
+    if (rest < 0 || rest >= len) return;
+    if (len - rest > MAX_LINE) return this.fail('protocol', now);
+    // Copied: the read buffer is reused.
+    this.partial = Buffer.from(buf.subarray(rest, len));
+  }
+
+  /** LineSink: each reply line of a read. */
+  line(buf: Buffer, start: number, end: number, code: number, last: boolean): boolean {
+    if (this.state === EHLO) this.keyword(buf, start + 4, end);
+    if (!last) return true;
+    this.reply(code, code >= 400 ? enhancedOf(buf, start + 4, end) : '', this.readNow);
+    // The reply may have ended the session or switched to TLS.
+    return this.socket === this.readSocket;
   }
 
   /** EHLO keywords that change what we send (RFC 2920 PIPELINING, RFC 3207 STARTTLS). */

@@ -1,0 +1,204 @@
+/**
+ * The body of scripts/bench-vs-smtp-source (run that; it checks the peers
+ * and raises the open-files limit first). Prints figures, asserts nothing.
+ *
+ * 1. One smtp-sink; Postfix's smtp-source (A) and `smtptest load` (B)
+ *    alternating A B A B, `--pairs` pairs per mode:
+ *      keep-alive      smtp-source -d -s 50 -m M -l 1000   vs  load -c 50 -m M --size 1000
+ *      new connection  smtp-source -s 50 -m N -l 1000      vs  load -c 50 -m N --size 1000 --per-connection 1
+ *      pipelining      smtp-source -d -s 50 -m M -l 1000   vs  load -c 50 -m M --size 1000 --pipelining
+ *    (smtp-source does not pipeline, so its best is keep-alive.)
+ *    Throughput: smtp-source's is messages / its wall time; smtptest's is its
+ *    own measured figure (first connect to last reply; excludes node + tsx start-up),
+ *    and the wall-time figure is printed too. CPU: user+sys of the whole
+ *    process for both (`times`), and for smtptest also the run alone.
+ * 2. Scale: `smtptest sink delay=500ms` in its own process; `smtptest load -c 5000`
+ *    holds 5,000 sessions against it; peak RSS from the load JSON.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type { LoadResult } from '../harness/load/types.ts';
+
+const args = process.argv.slice(2);
+const arg = (name: string, dflt: number) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? Number(args[i + 1]) : dflt;
+};
+const PAIRS = arg('--pairs', 3);
+const M = arg('--messages', 50_000);
+const N = arg('--newconn-messages', 20_000);
+const jsonOut = args.includes('--json') ? args[args.indexOf('--json') + 1] : undefined;
+const SKIP_SCALE = args.includes('--skip-scale');
+const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const TMP = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-smtp-'));
+
+interface Run {
+  wallS: number;
+  userS: number;
+  sysS: number;
+  out: string;
+  code: number;
+}
+
+/** Runs a command under bash and reads its children's CPU times with `times`. */
+function timed(cmd: string): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const out = path.join(TMP, 'out.txt');
+    const child = spawn('bash', ['-c', `${cmd} >${out} 2>&1; rc=$?; times; exit $rc`], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let text = '';
+    child.stdout!.on('data', (c: Buffer) => (text += c.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const wallS = (performance.now() - t0) / 1000;
+      const lines = text.trim().split('\n');
+      const m = /(\d+)m([\d.]+)s\s+(\d+)m([\d.]+)s/.exec(lines[lines.length - 1] ?? '');
+      if (!m) return reject(new Error(`no times output from: ${cmd}\n${text}`));
+      resolve({ wallS, userS: +m[1]! * 60 + +m[2]!, sysS: +m[3]! * 60 + +m[4]!, out: fs.readFileSync(out, 'utf8'), code: code ?? -1 });
+    });
+  });
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitListening(port: number): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    const ok = await new Promise<boolean>((r) => {
+      const c = net.connect(port, '127.0.0.1', () => (c.destroy(), r(true)));
+      c.on('error', () => r(false));
+    });
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`nothing listening on ${port}`);
+}
+
+interface Sample {
+  rate: number;
+  wallRate: number;
+  cpuPer1k: number;
+  runCpuPer1k?: number;
+  failed: number;
+}
+
+async function source(port: number, extra: string, messages: number): Promise<Sample> {
+  const r = await timed(`/usr/sbin/smtp-source ${extra} -s 50 -m ${messages} -l 1000 127.0.0.1:${port}`);
+  if (r.code !== 0) throw new Error(`smtp-source failed (${r.code}): ${r.out}`);
+  const rate = messages / r.wallS;
+  return { rate, wallRate: rate, cpuPer1k: ((r.userS + r.sysS) / messages) * 1000, failed: 0 };
+}
+
+async function harness(port: number, extra: string, messages: number): Promise<Sample> {
+  const json = path.join(TMP, 'load.json');
+  const r = await timed(`node ${ROOT}/bin/smtptest.js load -t smtp://127.0.0.1:${port} -c 50 -m ${messages} --size 1000 --no-progress --json ${json} ${extra}`);
+  if (r.code !== 0) throw new Error(`smtptest load failed (${r.code}): ${r.out}`);
+  const res = JSON.parse(fs.readFileSync(json, 'utf8')) as LoadResult;
+  return {
+    rate: res.messages.perSecond,
+    wallRate: res.messages.accepted / r.wallS,
+    cpuPer1k: ((r.userS + r.sysS) / messages) * 1000,
+    runCpuPer1k: ((res.resources.cpuUserMs + res.resources.cpuSystemMs) / 1000 / messages) * 1000,
+    failed: res.messages.failed + res.messages.rejected,
+  };
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+const f1 = (x: number) => x.toFixed(1);
+const f2 = (x: number) => x.toFixed(2);
+
+async function compare(port: number, name: string, a: string, b: string, messages: number) {
+  const pairs: { a: Sample; b: Sample }[] = [];
+  for (let i = 0; i < PAIRS; i++) {
+    const sa = await source(port, a, messages);
+    const sb = await harness(port, b, messages);
+    pairs.push({ a: sa, b: sb });
+    console.log(
+      `  ${name} pair ${i + 1}: smtp-source ${f1(sa.rate)}/s, smtptest ${f1(sb.rate)}/s (wall ${f1(sb.wallRate)}/s${sb.failed ? `, ${sb.failed} not accepted` : ''}), ratio ${f2(sb.rate / sa.rate)}`,
+    );
+  }
+  const ratios = pairs.map((p) => p.b.rate / p.a.rate);
+  const summary = {
+    mode: name,
+    pairs: pairs.length,
+    smtpSourceRate: median(pairs.map((p) => p.a.rate)),
+    smtptestRate: median(pairs.map((p) => p.b.rate)),
+    ratio: median(ratios),
+    ratioMin: Math.min(...ratios),
+    ratioWall: median(pairs.map((p) => p.b.wallRate / p.a.rate)),
+    cpuPer1k: { smtpSource: median(pairs.map((p) => p.a.cpuPer1k)), smtptestProcess: median(pairs.map((p) => p.b.cpuPer1k)), smtptestRun: median(pairs.map((p) => p.b.runCpuPer1k!)) },
+  };
+  console.log(
+    `  ${name}: median ratio ${f2(summary.ratio)} (min ${f2(summary.ratioMin)}; by smtptest's wall time ${f2(summary.ratioWall)}); CPU s per 1000 msgs: smtp-source ${f2(summary.cpuPer1k.smtpSource * 1000)} ms, smtptest ${f2(summary.cpuPer1k.smtptestRun * 1000)} ms run / ${f2(summary.cpuPer1k.smtptestProcess * 1000)} ms whole process`,
+  );
+  return summary;
+}
+
+async function scale() {
+  const port = await freePort();
+  const sink = spawn('node', [`${ROOT}/bin/smtptest.js`, 'sink', '--port', String(port), '--duration', '120', 'delay=500ms'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let sinkOut = '';
+  sink.stdout!.on('data', (c: Buffer) => (sinkOut += c.toString()));
+  try {
+    await waitListening(port);
+    const json = path.join(TMP, 'scale.json');
+    const r = await timed(`node ${ROOT}/bin/smtptest.js load -t smtp://127.0.0.1:${port} -c 5000 -d 15 --timeout 30000 --no-progress --json ${json}`);
+    if (r.code !== 0) throw new Error(`scale run failed: ${r.out}`);
+    const res = JSON.parse(fs.readFileSync(json, 'utf8')) as LoadResult;
+    sink.kill('SIGTERM');
+    await new Promise((r) => sink.once('close', r));
+    const stats = JSON.parse(sinkOut.trim().split('\n').pop() ?? '{}') as { peakOpen?: number };
+    const out = {
+      connections: res.connections,
+      sinkPeakOpen: stats.peakOpen,
+      sessionsOpened: res.sessions.opened,
+      messages: res.messages,
+      peakRssMiB: res.resources.peakRssBytes / 2 ** 20,
+      latencyP99Ms: res.latency.p99,
+      errors: res.errors,
+    };
+    console.log(`  5000 sessions vs sink delay=500ms for 15 s: sink saw at most ${out.sinkPeakOpen} open at once; ${res.sessions.opened} sessions; ${res.messages.accepted} accepted, ${res.messages.failed} failed; peak RSS ${f1(out.peakRssMiB)} MiB (target < 500)`);
+    return out;
+  } finally {
+    if (sink.exitCode === null) sink.kill('SIGTERM');
+  }
+}
+
+async function main() {
+  const port = await freePort();
+  const asRoot = process.getuid?.() === 0;
+  const sinkArgs = [...(asRoot ? ['-u', 'nobody'] : []), '-m', '10000', '-t', '100', `127.0.0.1:${port}`, '4096'];
+  const sink: ChildProcess = spawn('/usr/sbin/smtp-sink', sinkArgs, { stdio: 'ignore' });
+  const load1 = os.loadavg()[0]!;
+  console.log(`bench-vs-smtp-source: ${os.cpus().length} CPUs, load average ${f2(load1)} at start; smtp-sink ${sinkArgs.join(' ')}`);
+  if (load1 > 0.5) console.log('  note: the machine is not idle (other work is running), so these figures are noisy');
+  try {
+    await waitListening(port);
+    const results = [
+      await compare(port, 'keep-alive', '-d', '', M),
+      await compare(port, 'new connection', '', '--per-connection 1', N),
+      await compare(port, 'pipelining', '-d', '--pipelining', M),
+    ];
+    const sc = SKIP_SCALE ? undefined : await scale();
+    console.log(`bench-vs-smtp-source: load average ${f2(os.loadavg()[0]!)} at end`);
+    if (jsonOut) fs.writeFileSync(jsonOut, JSON.stringify({ at: new Date().toISOString(), loadAverage: os.loadavg(), results, scale: sc }, null, 2) + '\n');
+  } finally {
+    sink.kill('SIGTERM');
+    fs.rmSync(TMP, { recursive: true, force: true });
+  }
+}
+
+await main();

@@ -7,6 +7,9 @@ if [ -n "${SMTPTEST_SMTPD_TIMEOUT:-}" ]; then
     *[!0-9]* | 0) echo "SMTPTEST_SMTPD_TIMEOUT must be a positive integer (seconds)" >&2; exit 64 ;;
   esac
   postconf -e "smtpd_timeout = ${SMTPTEST_SMTPD_TIMEOUT}s"
+  # Postfix re-reads a config file until its mtime is in the past (it could
+  # be half written): backdating saves 1-2 s per start.
+  touch -d '1 minute ago' /etc/postfix/main.cf
 fi
 # master(8) in the foreground as PID 1: SIGTERM stops Postfix.
 exec postfix start-fg

@@ -83,6 +83,16 @@ describe.skipIf(skipBecause('container cleanup tests', containersMissing))('cont
     await assertContainerGone(run);
   }, 150_000);
 
+  it('a container whose owner was SIGKILLed is removed by the next start in another process', async () => {
+    const killed = await runChild('exim', 'wait', {}, 'SIGKILL');
+    expect(killed.signal, killed.output).toBe('SIGKILL');
+    expect(await containerExists(killed.started!.containerId!)).toBe(true); // nothing could run in the child
+    const next = await runChild('exim', 'exit');
+    expect(next.exit, next.output).toBe(0);
+    expect(await containerExists(killed.started!.containerId!)).toBe(false);
+    await assertContainerGone(next);
+  }, 150_000);
+
   it('a start aborted midway leaves no container', async () => {
     // Abort as soon as the container exists, before it is ready.
     const ac = new AbortController();

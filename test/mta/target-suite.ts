@@ -71,6 +71,12 @@ export function describeTarget(name: string, skip: boolean, checks: TargetChecks
       const found = await delivered(t, token, 2);
       expect(found.map((m) => m.to).flat().sort()).toEqual(['postmaster@test.example', 'someone.else@test.example']);
       expect(found.every((m) => m.from === 'sender@client.example')).toBe(true);
+      // Nothing added beyond the named headers, not even Message-ID or Date: the harness is no local or submission client.
+      for (const m of found) {
+        const text = m.content.toString('latin1');
+        const kept = headerFields(text.slice(0, text.indexOf('\r\n\r\n') + 2)).filter((f) => !t.mailbox!.addedHeaders.includes(f.name));
+        expect(kept.map((f) => f.text).join('')).toBe(`Subject: ${token}\r\n`);
+      }
     });
 
     it('delivers dot lines, a lone dot, 8-bit octets and a 998-octet line byte-exact, apart from the headers it names', async () => {

@@ -5,6 +5,7 @@
  * the targets, not the harness's client.
  */
 import net from 'node:net';
+import tls from 'node:tls';
 
 export interface Reply {
   code: number;
@@ -16,7 +17,7 @@ export class MiniSmtp {
   private ended = false;
   private wake?: () => void;
 
-  private constructor(private readonly socket: net.Socket) {
+  private constructor(private readonly socket: net.Socket | tls.TLSSocket) {
     socket.on('data', (c: Buffer) => {
       this.buf = Buffer.concat([this.buf, c]);
       this.wake?.();
@@ -32,6 +33,21 @@ export class MiniSmtp {
     return new Promise((resolve, reject) => {
       const socket = net.connect({ host, port }, () => resolve(new MiniSmtp(socket)));
       socket.once('error', reject);
+    });
+  }
+
+  /**
+   * After a 220 to STARTTLS: TLS over this connection (RFC 3207 §4.2), the
+   * certificate not verified (the targets' are self-signed). Use the returned client.
+   */
+  startTls(): Promise<{ client: MiniSmtp; protocol: string | null }> {
+    this.socket.removeAllListeners('data');
+    this.socket.removeAllListeners('close');
+    return new Promise((resolve, reject) => {
+      const secure = tls.connect({ socket: this.socket as net.Socket, servername: 'mx.test.example', rejectUnauthorized: false }, () =>
+        resolve({ client: new MiniSmtp(secure), protocol: secure.getProtocol() }),
+      );
+      secure.once('error', reject);
     });
   }
 

@@ -49,6 +49,25 @@ export function describeTarget(name: string, skip: boolean, checks: TargetChecks
       }
     });
 
+    it('does STARTTLS with its self-signed certificate', async () => {
+      const c = await MiniSmtp.connect(t.host, t.port);
+      try {
+        await c.reply();
+        await c.cmd('EHLO client.example');
+        expect((await c.cmd('STARTTLS')).code).toBe(220);
+        const { client, protocol } = await c.startTls();
+        expect(protocol).toMatch(/^TLSv1\.[23]$/);
+        const ehlo = await client.cmd('EHLO client.example');
+        expect(ehlo.code).toBe(250);
+        // RFC 3207 §4.2: not offered again once TLS is on.
+        expect(ehlo.lines.map((l) => l.slice(4))).not.toContain('STARTTLS');
+        await client.cmd('QUIT');
+        client.close();
+      } finally {
+        c.close();
+      }
+    });
+
     it('takes any local part of test.example and <postmaster>, and relays nowhere else', async () => {
       const token = `st-rcpt-${randomUUID()}`;
       const c = await MiniSmtp.connect(t.host, t.port);

@@ -38,17 +38,20 @@ describe('selftest judgement', () => {
     const suite = suiteFile('small.yaml', SMALL);
     const exceptions = path.join(path.dirname(suite), 'exceptions.yaml');
     fs.writeFileSync(exceptions, 'exceptions: []\n');
-    const opts = { suites: [suite], faults: ['rcpt-before-mail', 'help-502'] as const, exceptionsFile: exceptions, replyTimeoutMs: 500 };
+    const opts = { suites: [suite], faults: ['rcpt-before-mail', 'help-502', 'greeting-554'] as const, exceptionsFile: exceptions, replyTimeoutMs: 500 };
     const r = await runSelftest({ ...opts, faults: [...opts.faults] });
     expect(r.verdict).toBe('fail');
     expect(r.reference.outcomes.map((o) => [o.id, o.status])).toEqual([['S-WRONG', 'failed']]);
     expect(r.faults.map((f) => [f.fault, f.caught, f.killedBy])).toEqual([
       ['rcpt-before-mail', true, ['S-RCPT-NO-MAIL']],
       ['help-502', false, []],
+      // Caught (S-RCPT-NO-MAIL fails), but in the prelude: that proves nothing about the scenario.
+      ['greeting-554', true, []],
     ]);
+    expect(r.faults[2]!.outcomes.find((o) => o.id === 'S-RCPT-NO-MAIL')).toMatchObject({ status: 'failed', step: -1 });
     // S-WRONG fails everywhere, so it counts as a kill nowhere.
     expect(r.provenBy).toEqual({ 'S-RCPT-NO-MAIL': ['rcpt-before-mail'], 'S-GREETING-ANY': [], 'S-WRONG': [] });
-    expect(r.score).toEqual({ caught: 1, injected: 2 });
+    expect(r.score).toEqual({ caught: 2, injected: 3 });
     expect(r.unproven).toEqual([{ id: 'S-GREETING-ANY', excepted: undefined }, { id: 'S-WRONG', excepted: undefined }]);
     expect(r.problems).toHaveLength(4);
 

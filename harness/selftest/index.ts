@@ -3,7 +3,9 @@
  * against the mutant server in reference mode (every scenario must pass or be
  * skipped with a reason) and against the server with each fault switched on.
  * A fault is caught when at least one scenario fails on it; a scenario is
- * proven when at least one fault makes it fail. Unproven scenarios must be on
+ * proven when at least one fault makes it fail at one of its own steps (for a
+ * broad fault, one that breaks every session, only scenarios that drive the
+ * greeting and EHLO themselves count). Unproven scenarios must be on
  * the exceptions list, with the reason.
  */
 import { performance } from 'node:perf_hooks';
@@ -12,6 +14,7 @@ import { runSuites, findSuiteFiles, selectScenarios } from '../runner/index.ts';
 import { loadSuites } from '../scenario/load.ts';
 import type { Profile, RunResult, ScenarioResult } from '../runner/types.ts';
 import { FAULTS, FAULT_NAMES, FaultSet, mutantTarget, type FaultName } from '../../targets/mutant/index.ts';
+import type { FaultInfo } from '../../targets/mutant/faults.ts';
 import { DEFAULT_EXCEPTIONS_FILE, loadExceptions } from './exceptions.ts';
 import { slowestFirst } from './order.ts';
 
@@ -42,6 +45,8 @@ export interface Outcome {
   status: 'failed' | 'errored' | 'skipped';
   /** Failure message, error code and message, or skip reason. */
   detail: string;
+  /** For a failure: the step that failed (-1: the prelude, greeting and EHLO). */
+  step?: number;
 }
 
 export interface SelftestRun {
@@ -58,8 +63,15 @@ export interface SelftestRun {
 export interface FaultReport extends SelftestRun {
   fault: FaultName;
   violates: string;
+  /** A broad fault breaks most sessions: it proves only scenarios that drive the greeting and EHLO themselves. */
+  broad: boolean;
+  /** At least one scenario failed on it (that the reference server does not fail). */
   caught: boolean;
-  /** Scenarios that failed on this fault and did not fail or error on the reference server. */
+  /**
+   * Scenarios this fault proves able to fail: they fail at one of their own
+   * steps (not in the prelude), the reference server does not fail them, and
+   * the fault is narrow or they have prelude none or greeting.
+   */
   killedBy: string[];
 }
 
@@ -84,7 +96,9 @@ export interface SelftestResult {
 }
 
 function summariseRun(result: RunResult, fault: FaultName | undefined): SelftestRun {
-  const outcomes: Outcome[] = result.scenarios.filter((r) => r.status !== 'passed').map((r) => ({ id: r.id, status: r.status as Outcome['status'], detail: detail(r) }));
+  const outcomes: Outcome[] = result.scenarios
+    .filter((r) => r.status !== 'passed')
+    .map((r) => ({ id: r.id, status: r.status as Outcome['status'], detail: detail(r), ...(r.status === 'failed' ? { step: r.failure.step } : {}) }));
   return {
     fault,
     description: fault ? FAULTS[fault].description : 'reference mode: no faults',
@@ -114,7 +128,10 @@ export async function runSelftest(opts: SelftestOptions = {}): Promise<SelftestR
   const timeoutScale = opts.timeoutScale ?? 0.01;
   const suites = await loadSuites(findSuiteFiles(opts.suites));
   const suiteFiles = slowestFirst(suites, timeoutScale);
-  const scenarioIds = selectScenarios(suites, opts.grep).map((s) => s.id);
+  const selected = selectScenarios(suites, opts.grep);
+  const scenarioIds = selected.map((s) => s.id);
+  /** Scenarios that send the greeting/EHLO themselves rather than in the prelude. */
+  const ownsSessionStart = new Set(selected.filter((s) => s.prelude === 'none' || s.prelude === 'greeting').map((s) => s.id));
   const exceptionsFile = opts.exceptionsFile ?? DEFAULT_EXCEPTIONS_FILE;
   const exceptions = loadExceptions(exceptionsFile);
   const options = {
@@ -161,9 +178,14 @@ export async function runSelftest(opts: SelftestOptions = {}): Promise<SelftestR
   const provenBy: Record<string, FaultName[]> = Object.fromEntries(scenarioIds.map((id) => [id, [] as FaultName[]]));
   const reports: FaultReport[] = faultRuns.map((run) => {
     const fault = run.fault!;
-    const killedBy = run.outcomes.filter((o) => o.status === 'failed' && !refBroken.has(o.id)).map((o) => o.id);
+    const info: FaultInfo = FAULTS[fault];
+    const broad = info.broad === true;
+    const failed = run.outcomes.filter((o) => o.status === 'failed' && !refBroken.has(o.id));
+    // A failure in the prelude proves nothing about the scenario; nor does a broad fault's, unless
+    // the scenario drives the greeting and EHLO itself (then that is what it is about).
+    const killedBy = failed.filter((o) => (o.step ?? -1) >= 0 && (!broad || ownsSessionStart.has(o.id))).map((o) => o.id);
     for (const id of killedBy) provenBy[id]?.push(fault);
-    return { ...run, fault, violates: FAULTS[fault].violates, caught: killedBy.length > 0, killedBy };
+    return { ...run, fault, violates: info.violates, broad, caught: failed.length > 0, killedBy };
   });
 
   const excepted = new Map(exceptions.map((e) => [e.id, e.reason]));

@@ -25,7 +25,13 @@ export function selftestText(r: SelftestResult, opts: { verbose?: boolean } = {}
   const width = Math.max(10, ...r.faults.map((f) => f.fault.length));
   for (const f of r.faults) {
     const ids = f.killedBy.length > 8 && !opts.verbose ? [...f.killedBy.slice(0, 8), `… +${f.killedBy.length - 8}`] : f.killedBy;
-    out.push(`  ${f.caught ? '✓' : '✗'} ${f.fault.padEnd(width)} ${String(f.killedBy.length).padStart(3)}  ${f.caught ? ids.join(' ') : `UNCAUGHT (${f.violates}: ${f.description})`}`);
+    const failed = f.outcomes.filter((o) => o.status === 'failed').length;
+    const what = !f.caught
+      ? `UNCAUGHT (${f.violates}: ${f.description})`
+      : f.broad
+        ? `(broad: ${failed} fail; proves only those that drive greeting/EHLO) ${ids.join(' ')}`
+        : ids.join(' ');
+    out.push(`  ${f.caught ? '✓' : '✗'} ${f.fault.padEnd(width)} ${String(f.killedBy.length).padStart(3)}  ${what}`);
   }
   out.push('');
   const pct = r.score.injected ? ((100 * r.score.caught) / r.score.injected).toFixed(1) : '0';

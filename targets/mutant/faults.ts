@@ -13,18 +13,32 @@ export interface FaultInfo {
   readonly description: string;
   /** The rule it breaks: "RFC 5321 §4.1.4". */
   readonly violates: string;
+  /**
+   * Breaks the session for most scenarios (the greeting, the EHLO reply).
+   * Most of its failures are for a reason not theirs, so it proves only
+   * scenarios that drive the greeting and EHLO themselves (prelude none or
+   * greeting).
+   */
+  readonly broad?: boolean;
 }
 
 export const FAULTS = {
   // Greeting and replies
-  'greeting-554': { description: 'greets with 554 and then serves mail anyway instead of answering 503 until QUIT', violates: 'RFC 5321 §3.1' },
+  'greeting-554': { description: 'greets with 554 and then serves mail anyway instead of answering 503 until QUIT', violates: 'RFC 5321 §3.1', broad: true },
+  'greeting-no-domain': { description: 'the greeting text starts with "(" instead of the server\'s domain', violates: 'RFC 5321 §4.2, §4.3.1' },
+  'greeting-twice': { description: 'sends the 220 greeting twice', violates: 'RFC 5321 §4.2, §3.1', broad: true },
   'greeting-bare-lf': { description: 'the greeting line ends in a bare LF instead of CRLF', violates: 'RFC 5321 §2.3.8, §4.2' },
-  'multiline-no-hyphen': { description: 'multiline replies use "250 " on every line instead of "250-" on all but the last', violates: 'RFC 5321 §4.2.1' },
+  'multiline-no-hyphen': { description: 'multiline replies use "250 " on every line instead of "250-" on all but the last', violates: 'RFC 5321 §4.2.1', broad: true },
+  'help-no-hyphen': { description: 'the multiline HELP reply uses "214 " on every line', violates: 'RFC 5321 §4.2.1' },
+  'help-mixed-codes': { description: 'the lines of the HELP reply carry different codes (214- then 211 )', violates: 'RFC 5321 §4.2.1' },
+  'echo-long-reply': { description: 'the 500 to an unknown command echoes the command, making a reply line over 512 octets', violates: 'RFC 5321 §4.5.3.1.5' },
+  'duplicate-replies': { description: 'replies to MAIL, RCPT and DATA are sent twice', violates: 'RFC 5321 §4.2' },
   'two-digit-codes': { description: 'replies to RSET, NOOP, VRFY and HELP carry a two-digit code ("25 2.0.0 Ok")', violates: 'RFC 5321 §4.2, §4.3.2' },
   'reply-line-too-long': { description: 'the first line of the EHLO reply is longer than 512 octets', violates: 'RFC 5321 §4.5.3.1.5' },
   'enhanced-codes-missing': { description: 'advertises ENHANCEDSTATUSCODES but sends no enhanced codes', violates: 'RFC 2034 §3' },
   'enhanced-class-mismatch': { description: 'enhanced codes on 5xx replies have class 4 ("550 4.7.1")', violates: 'RFC 3463 §2' },
   // EHLO / HELO
+  'helo-502': { description: 'HELO is answered 502 (not supported)', violates: 'RFC 5321 §4.1.1.1' },
   'helo-extended': { description: 'answers HELO with the multiline EHLO keyword list', violates: 'RFC 5321 §3.2' },
   'ehlo-no-reset': { description: 'a later EHLO keeps the open mail transaction', violates: 'RFC 5321 §4.1.4' },
   'ehlo-noarg-ok': { description: 'accepts EHLO and HELO without a domain', violates: 'RFC 5321 §4.1.1.1' },
@@ -45,9 +59,14 @@ export const FAULTS = {
   'noop-extra-reply': { description: 'NOOP gets two replies', violates: 'RFC 5321 §4.2' },
   'rset-keeps-transaction': { description: 'RSET answers 250 but keeps the sender and recipients', violates: 'RFC 5321 §4.1.1.5' },
   'rset-arg-ok': { description: 'accepts RSET, DATA and QUIT with an argument', violates: 'RFC 5321 §4.3.2 (501)' },
-  'vrfy-lies': { description: 'VRFY of any string answers 250 without a mailbox', violates: 'RFC 5321 §3.5.3' },
+  'vrfy-lies': { description: 'VRFY and EXPN of any string answer 250 without a mailbox', violates: 'RFC 5321 §3.5.3' },
+  'vrfy-resets-transaction': { description: 'VRFY aborts the open mail transaction', violates: 'RFC 5321 §4.1.1.6' },
+  'expn-501': { description: 'EXPN with an argument is answered 501', violates: 'RFC 5321 §4.3.2' },
   'pre-ehlo-503': { description: 'NOOP, RSET, VRFY, EXPN and HELP before EHLO are answered 503', violates: 'RFC 5321 §4.1.4' },
   'help-502': { description: 'HELP is answered 502', violates: 'RFC 5321 §4.1.1.8, §4.5.1' },
+  'help-arg-501': { description: 'HELP with an argument is answered 501', violates: 'RFC 5321 §4.1.1.8' },
+  'rset-503-idle': { description: 'RSET with no transaction open is answered 503', violates: 'RFC 5321 §4.1.1.5' },
+  'vrfy-noarg-252': { description: 'VRFY without an argument is answered 252 instead of 501', violates: 'RFC 5321 §4.1.1.6, §4.3.2' },
   'quit-no-close': { description: 'answers QUIT with 221 but leaves the connection open', violates: 'RFC 5321 §4.1.1.10, §3.8' },
   'error-closes': { description: 'closes the connection after any 5xx reply', violates: 'RFC 5321 §3.8' },
   // MAIL / RCPT
@@ -55,11 +74,15 @@ export const FAULTS = {
   'nested-mail-ok': { description: 'accepts MAIL inside an open transaction', violates: 'RFC 5321 §4.1.4' },
   'lax-path-syntax': { description: 'accepts a space after "FROM:"/"TO:" and paths without angle brackets', violates: 'RFC 5321 §3.3, §4.1.2' },
   'mail-syntax-250': { description: 'answers a MAIL command without "FROM:" with 250', violates: 'RFC 5321 §4.1.4 (501)' },
-  'unknown-param-ok': { description: 'accepts unknown and unadvertised MAIL/RCPT parameters', violates: 'RFC 5321 §4.1.1.11' },
+  'unknown-param-ok': { description: 'accepts unknown, unadvertised and repeated MAIL/RCPT parameters', violates: 'RFC 5321 §4.1.1.11' },
   'reject-null-sender': { description: 'refuses the null reverse-path MAIL FROM:<>', violates: 'RFC 5321 §4.5.5, §6.1' },
   'rcpt-before-mail': { description: 'accepts RCPT before MAIL', violates: 'RFC 5321 §3.3, §4.1.4' },
   'reject-postmaster': { description: 'refuses RCPT TO:<Postmaster> and postmaster@ a local domain', violates: 'RFC 5321 §4.5.1' },
   'postmaster-case': { description: 'accepts postmaster only in lower case', violates: 'RFC 5321 §4.5.1' },
+  'quoted-local-501': { description: 'refuses quoted-string local-parts ("john smith"@…) with 501', violates: 'RFC 5321 §4.1.2' },
+  'literal-refused': { description: 'refuses address literals, in EHLO and in paths, with 501', violates: 'RFC 5321 §4.1.3, §4.1.4' },
+  'rcpt-syntax-550': { description: 'answers malformed RCPT arguments with 550 instead of 501', violates: 'RFC 5321 §4.3.2' },
+  'relay-unqualified': { description: 'accepts recipients with no domain part (bang paths, quoted addresses) for relaying', violates: 'RFC 5321 §3.6, §7.9' },
   'source-route-501': { description: 'answers a source-routed forward-path with 501', violates: 'RFC 5321 §3.3, §4.1.2' },
   'open-relay': { description: 'accepts recipients in any domain', violates: 'RFC 5321 §3.6, §7.9' },
   'rcpt-limit-552': { description: 'answers the 101st recipient with 552 instead of 452', violates: 'RFC 5321 §4.5.3.1.10' },

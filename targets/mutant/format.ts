@@ -13,6 +13,8 @@ export interface OutReply {
   lines: string[];
   /** Reply to RSET, NOOP, VRFY or HELP: where the two-digit-codes fault strikes. */
   minor?: boolean;
+  /** The HELP reply: where help-no-hyphen and help-mixed-codes strike. */
+  help?: boolean;
 }
 
 /**
@@ -24,11 +26,13 @@ export function formatReply(r: OutReply, faults: FaultSet): string {
   if (r.minor && faults.has('two-digit-codes')) code = code.slice(0, 2);
   let enhanced = faults.has('enhanced-codes-missing') ? undefined : r.enhanced;
   if (enhanced && r.code >= 500 && faults.has('enhanced-class-mismatch')) enhanced = '4' + enhanced.slice(1);
-  const noHyphen = faults.has('multiline-no-hyphen');
+  const noHyphen = faults.has('multiline-no-hyphen') || (r.help === true && faults.has('help-no-hyphen'));
+  const last = r.lines.length - 1;
   return r.lines
     .map((text, i) => {
-      const sep = i < r.lines.length - 1 && !noHyphen ? '-' : ' ';
-      return `${code}${sep}${enhanced ? `${enhanced} ` : ''}${text}\r\n`;
+      const sep = i < last && !noHyphen ? '-' : ' ';
+      const lineCode = i === last && last > 0 && r.help && faults.has('help-mixed-codes') ? '211' : code;
+      return `${lineCode}${sep}${enhanced ? `${enhanced} ` : ''}${text}\r\n`;
     })
     .join('');
 }

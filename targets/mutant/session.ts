@@ -78,6 +78,9 @@ export class Session {
   private idleTimer?: NodeJS.Timeout;
   private readonly faults: FaultSet;
   private readonly remoteAddress: string;
+  /** The verb and the whole line of the command being answered (for reply faults). */
+  private verb = '';
+  private line = '';
 
   constructor(
     socket: net.Socket,
@@ -90,9 +93,13 @@ export class Session {
     socket.setNoDelay(true);
     this.attach(socket);
     // §3.1: the greeting; 554 would refuse the session.
+    // §4.2: Greeting = "220 " (Domain / address-literal) [ SP textstring ] CRLF.
     const code = this.faults.has('greeting-554') ? 554 : 220;
-    const greeting = formatReply({ code, lines: [`${config.hostname} ESMTP smtptest mutant`] }, this.faults);
-    socket.write(this.faults.has('greeting-bare-lf') ? greeting.replace(/\r\n$/, '\n') : greeting, 'latin1');
+    const text = this.faults.has('greeting-no-domain') ? `(smtptest mutant) ${config.hostname} ESMTP` : `${config.hostname} ESMTP smtptest mutant`;
+    let greeting = formatReply({ code, lines: [text] }, this.faults);
+    if (this.faults.has('greeting-bare-lf')) greeting = greeting.replace(/\r\n$/, '\n');
+    if (this.faults.has('greeting-twice')) greeting += greeting;
+    socket.write(greeting, 'latin1');
     this.armIdleTimer();
   }
 
@@ -190,11 +197,13 @@ export class Session {
     // §2.3.8: a bare CR or LF is not a line terminator, and it has no place inside a command.
     if (raw.includes(0x0d) || raw.includes(0x0a)) return this.reply(500, '5.5.2', 'Syntax error - bare CR or LF in command line');
     const text = raw.toString('latin1');
+    this.line = text;
     const sp = text.indexOf(' ');
     const verbText = sp < 0 ? text : text.slice(0, sp);
     const argText = sp < 0 ? undefined : text.slice(sp + 1);
     // §2.4: verbs are case-insensitive.
     const verb = this.faults.has('lowercase-unknown') && verbText !== verbText.toUpperCase() ? '' : verbText.toUpperCase();
+    this.verb = verb;
     const arg = argText === undefined || argText.trim() === '' ? undefined : argText;
     switch (verb) {
       case 'EHLO':
@@ -215,12 +224,11 @@ export class Session {
         return this.vrfy(arg);
       case 'EXPN':
         // §3.5.2: EXPN is optional; unsupported, so not listed in EHLO and answered 502.
-        if (this.preEhloRefused()) return;
-        return this.reply(502, '5.5.1', 'EXPN not implemented');
+        return this.expn(arg);
       case 'ETRN':
         return this.reply(502, '5.5.1', 'ETRN not implemented');
       case 'HELP':
-        return this.help();
+        return this.help(arg);
       case 'QUIT':
         return this.quit(arg);
       case 'STARTTLS':
@@ -243,15 +251,18 @@ export class Session {
   private unknown(): void {
     if (this.faults.has('unknown-250')) return this.reply(250, '2.0.0', 'Ok');
     if (this.faults.has('unknown-502')) return this.reply(502, '5.5.1', 'Command not implemented');
-    this.reply(500, '5.5.1', 'Syntax error, command unrecognized');
+    // §4.5.3.1.5: reply lines stay within 512 octets; echo-long-reply quotes the whole command.
+    this.reply(500, '5.5.1', this.faults.has('echo-long-reply') ? `Syntax error, command unrecognized: ${this.line}` : 'Syntax error, command unrecognized');
     if (this.faults.has('unknown-closes')) this.closeAfterFlush();
   }
 
   /** §4.1.1.1, §4.1.4. HELO = "HELO" SP Domain; EHLO = "EHLO" SP ( Domain / address-literal ). */
   private ehlo(arg: string | undefined, extended: boolean): void {
+    // §4.1.1.1: "servers MUST support the HELO command".
+    if (!extended && this.faults.has('helo-502')) return this.reply(502, '5.5.1', 'HELO not implemented');
     const name = (arg ?? '').split(' ')[0]!;
     const maxDomain = this.faults.has('short-domains') ? 128 : RFC_PATH_LIMITS.domain;
-    const valid = (isDomain(name) || isAddressLiteral(name)) && name.length <= maxDomain;
+    const valid = (isDomain(name) || (isAddressLiteral(name) && !this.faults.has('literal-refused'))) && name.length <= maxDomain;
     if (!valid && !(this.faults.has('ehlo-noarg-ok') && name === '')) {
       // §4.1.4: a refused EHLO leaves the state as it was.
       if (this.faults.has('bad-ehlo-resets')) this.tx = undefined;
@@ -327,7 +338,15 @@ export class Session {
   private rcpt(arg: string | undefined): void {
     if (!this.tx && !this.faults.has('rcpt-before-mail')) return this.reply(503, '5.5.1', 'Error: need MAIL command');
     const parsed = parsePathArgument(arg ?? '', { prefix: 'TO:', reverse: false, limits: this.pathLimits(), ...this.pathOptions() });
-    if (typeof parsed === 'string') return this.argProblem(parsed, 'RCPT TO:<address>', '5.1.3');
+    if (typeof parsed === 'string') {
+      // An address with no "@" outside quotes: a bang path or a quoted foreign address.
+      if (this.faults.has('relay-unqualified') && /^TO:<(?:"[^"]*"|[^<>@"])+>$/i.test(arg ?? '')) {
+        (this.tx ??= { from: '', rcpts: [] }).rcpts.push((arg ?? '').slice(4, -1));
+        return this.reply(250, '2.1.5', 'Ok, will relay');
+      }
+      if (this.faults.has('rcpt-syntax-550')) return this.reply(550, '5.1.3', 'Bad recipient address');
+      return this.argProblem(parsed, 'RCPT TO:<address>', '5.1.3');
+    }
     // §4.1.1.11: we support no RCPT parameters.
     if (parsed.params.length > 0 && !this.faults.has('unknown-param-ok')) return this.reply(555, '5.5.4', `Unsupported parameter ${splitParam(parsed.params[0]!).keyword}`);
     let recipient: string;
@@ -365,8 +384,14 @@ export class Session {
     return this.config.domains.includes(domain.toLowerCase());
   }
 
-  private pathOptions(): Pick<PathOptions, 'lax' | 'eightBit' | 'emptyValues'> {
-    return { lax: this.faults.has('lax-path-syntax'), eightBit: this.faults.has('non-ascii-ok'), emptyValues: this.faults.has('size-param-syntax-ok') };
+  private pathOptions(): Pick<PathOptions, 'lax' | 'eightBit' | 'emptyValues' | 'noQuoted' | 'noLiterals'> {
+    return {
+      lax: this.faults.has('lax-path-syntax'),
+      eightBit: this.faults.has('non-ascii-ok'),
+      emptyValues: this.faults.has('size-param-syntax-ok'),
+      noQuoted: this.faults.has('quoted-local-501'),
+      noLiterals: this.faults.has('literal-refused'),
+    };
   }
 
   private pathLimits(): PathLimits {
@@ -410,6 +435,7 @@ export class Session {
   private rset(arg: string | undefined): void {
     if (this.preEhloRefused()) return;
     if (arg !== undefined && !this.faults.has('rset-arg-ok')) return this.reply(501, '5.5.4', 'Syntax: RSET', true);
+    if (!this.tx && this.faults.has('rset-503-idle')) return this.reply(503, '5.5.1', 'Error: no transaction to reset', true);
     if (!this.faults.has('rset-keeps-transaction')) this.tx = undefined;
     this.reply(250, '2.0.0', 'Ok', true);
   }
@@ -425,16 +451,27 @@ export class Session {
   /** §3.5.3: we do not verify addresses, so 252 (never 250 without a mailbox). */
   private vrfy(arg: string | undefined): void {
     if (this.preEhloRefused()) return;
-    if (arg === undefined) return this.reply(501, '5.5.4', 'Syntax: VRFY address', true);
+    if (arg === undefined && !this.faults.has('vrfy-noarg-252')) return this.reply(501, '5.5.4', 'Syntax: VRFY address', true);
     if (this.faults.has('dead-keywords')) return this.reply(502, '5.5.1', 'VRFY not implemented', true);
+    if (this.faults.has('vrfy-resets-transaction')) this.tx = undefined;
     if (this.faults.has('vrfy-lies')) return this.reply(250, '2.1.5', 'User exists', true);
     this.reply(252, '2.5.0', 'Cannot VRFY user, but will accept message and attempt delivery', true);
   }
 
+  /** §3.5.2: EXPN is optional; unsupported, so not listed in EHLO and answered 502. */
+  private expn(arg: string | undefined): void {
+    if (this.preEhloRefused()) return;
+    if (arg !== undefined && this.faults.has('expn-501')) return this.reply(501, '5.5.4', 'Syntax: EXPN list');
+    if (this.faults.has('vrfy-lies')) return this.reply(250, '2.1.5', 'List exists');
+    this.reply(502, '5.5.1', 'EXPN not implemented');
+  }
+
   /** §4.1.1.8. */
-  private help(): void {
+  private help(arg: string | undefined): void {
     if (this.preEhloRefused()) return;
     if (this.faults.has('help-502')) return this.reply(502, '5.5.1', 'HELP not implemented');
+    // §4.1.1.8: HELP "MAY take an argument"; we answer the general text either way.
+    if (arg !== undefined && this.faults.has('help-arg-501')) return this.reply(501, '5.5.4', 'Syntax: HELP', true);
     this.reply(214, '2.0.0', ['Commands: EHLO HELO MAIL RCPT DATA RSET NOOP QUIT VRFY HELP STARTTLS', 'See RFC 5321', 'End of HELP info'], true);
   }
 
@@ -555,6 +592,7 @@ export class Session {
 
   /** §4.1.1.4: one reply to the end of data; the transaction is over either way. */
   private endOfData(): void {
+    this.verb = '';
     const d = this.data!;
     const tx = this.tx!;
     this.mode = 'command';
@@ -612,7 +650,9 @@ export class Session {
 
   /** Queues one reply (several lines for an array); sent by flush(). */
   private reply(code: number, enhanced: string | undefined, text: string | string[], minor = false): void {
-    this.out.push({ code, enhanced, lines: typeof text === 'string' ? [text] : text, minor });
+    const r: OutReply = { code, enhanced, lines: typeof text === 'string' ? [text] : text, minor, help: this.verb === 'HELP' };
+    this.out.push(r);
+    if (this.faults.has('duplicate-replies') && (this.verb === 'MAIL' || this.verb === 'RCPT' || this.verb === 'DATA')) this.out.push(r);
     if (code >= 500 && this.faults.has('error-closes')) this.closeAfterFlush();
   }
 

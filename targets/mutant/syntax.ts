@@ -53,10 +53,20 @@ export interface PathLimits {
 export const RFC_PATH_LIMITS: PathLimits = { local: 64, domain: 255, path: 256 };
 
 /** Mailbox = Local-part "@" ( Domain / address-literal ) (§4.1.2). */
-export function parseMailbox(s: string, limits: PathLimits, eightBit = false): Mailbox | PathProblem {
+export interface MailboxOptions {
+  /** Fault non-ascii-ok: octets above 127 in a dot-string local-part. */
+  eightBit?: boolean;
+  /** Fault quoted-local-501: no Quoted-string local-parts. */
+  noQuoted?: boolean;
+  /** Fault literal-refused: no address literals after the "@". */
+  noLiterals?: boolean;
+}
+
+export function parseMailbox(s: string, limits: PathLimits, o: MailboxOptions = {}): Mailbox | PathProblem {
   let local: string;
   let rest: string;
   if (s.startsWith('"')) {
+    if (o.noQuoted) return 'syntax';
     const m = /^"(?:[^"\\]|\\.)*"/.exec(s);
     if (!m) return 'syntax';
     local = m[0];
@@ -67,11 +77,11 @@ export function parseMailbox(s: string, limits: PathLimits, eightBit = false): M
     if (at < 0) return 'syntax';
     local = s.slice(0, at);
     rest = s.slice(at);
-    if (!(eightBit ? DOT_STRING_8BIT : DOT_STRING).test(local)) return 'syntax';
+    if (!(o.eightBit ? DOT_STRING_8BIT : DOT_STRING).test(local)) return 'syntax';
   }
   if (!rest.startsWith('@')) return 'syntax';
   const domain = rest.slice(1);
-  if (!isDomain(domain) && !isAddressLiteral(domain)) return 'syntax';
+  if (!isDomain(domain) && (o.noLiterals || !isAddressLiteral(domain))) return 'syntax';
   if (local.length > limits.local) return 'local-too-long';
   if (domain.length > limits.domain) return 'domain-too-long';
   return { local, domain };
@@ -90,7 +100,7 @@ export interface PathArgument {
 
 export type ArgProblem = PathProblem | 'prefix' | 'space-after-colon' | 'no-brackets' | 'params';
 
-export interface PathOptions {
+export interface PathOptions extends MailboxOptions {
   /** "FROM:" or "TO:". */
   prefix: 'FROM:' | 'TO:';
   /** Reverse-path: "<>" allowed. Forward-path: "<Postmaster>" allowed (§4.1.1.3). */
@@ -98,8 +108,6 @@ export interface PathOptions {
   limits: PathLimits;
   /** Fault lax-path-syntax: a space after the colon and a path without brackets are accepted. */
   lax?: boolean;
-  /** Fault non-ascii-ok: octets above 127 in the local-part. */
-  eightBit?: boolean;
   /** Fault size-param-syntax-ok: "KEYWORD=" with an empty value passes the parameter syntax. */
   emptyValues?: boolean;
 }
@@ -144,7 +152,7 @@ export function parsePathArgument(arg: string, o: PathOptions): PathArgument | A
     mailboxText = inner.slice(route[0].length);
     routed = true;
   }
-  const mailbox = parseMailbox(mailboxText, o.limits, o.eightBit);
+  const mailbox = parseMailbox(mailboxText, o.limits, o);
   if (typeof mailbox === 'string') return mailbox;
   return { path: { kind: 'mailbox', mailbox, routed }, text: inner, params };
 }

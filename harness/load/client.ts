@@ -47,8 +47,9 @@ const DISCARD = 12; // content refused after an accepted DATA: ".", then RSET
 const RSET = 13;
 const QUIT = 14;
 const CLOSING = 15; // 221 read; waiting for the server to close first
+const DOWN = 16; // socket being destroyed; the slot is free on its 'close'
 
-const STATE_PHASE = ['none', 'connect', 'greeting', 'ehlo', 'starttls', 'starttls', 'idle', 'mail', 'rcpt', 'data', 'eod', 'mail', 'eod', 'rset', 'quit', 'quit'];
+const STATE_PHASE = ['none', 'connect', 'greeting', 'ehlo', 'starttls', 'starttls', 'idle', 'mail', 'rcpt', 'data', 'eod', 'mail', 'eod', 'rset', 'quit', 'quit', 'close'];
 
 const MAX_LINE = 64 * 1024;
 const CLOSE_WAIT_MS = 1000;
@@ -124,13 +125,13 @@ export class LoadClient implements LineSink {
 
   /** Drops the connection at once (end of run); the message in flight, if any, is failed. */
   abort(kind: string): void {
-    if (this.state !== NONE) this.fail(kind, performance.now());
+    if (this.state !== NONE && this.state !== DOWN) this.fail(kind, performance.now());
   }
 
   /** Called by the engine's sweep when the deadline has passed. */
   timeout(now: number): void {
     if (this.state === CLOSING) this.close();
-    else this.fail('timeout', now);
+    else if (this.state !== DOWN) this.fail('timeout', now);
   }
 
   private connect(now: number): void {
@@ -142,46 +143,65 @@ export class LoadClient implements LineSink {
     this.canPipeline = false;
     this.canStarttls = false;
     this.partial = undefined;
-    // A session that will upgrade to TLS reads through the stream instead (tls wraps the socket's handle).
-    const s: net.Socket = this.h.starttls
-      ? net.connect({ host: this.h.host, port: this.h.port, noDelay: true })
-      : net.connect({ host: this.h.host, port: this.h.port, noDelay: true, onread: this.onread });
-    this.attach(s, 'connect');
+    if (this.h.starttls) {
+      // A session that will upgrade reads through the stream (tls wraps the socket) and gets a new socket each time.
+      const t = net.connect({ host: this.h.host, port: this.h.port });
+      t.setNoDelay(true);
+      this.attach(t, 'connect');
+      t.on('data', this.listeners.data);
+      return;
+    }
+    // Plain sessions reuse one socket per client (net allows connect() again after 'close'),
+    // reading into the shared buffer, and half-open so that the server's FIN is ours to act on.
+    let p = this.plain;
+    if (!p) {
+      // `onread` works in the constructor (net.js reads it there); @types/node lists it for connect() only.
+      const opts: net.SocketConstructorOpts & { onread: net.OnReadOpts } = { onread: { buffer: READ_BUFFER, callback: this.listeners.read }, allowHalfOpen: true };
+      p = new net.Socket(opts);
+      this.plain = p;
+      this.attach(p, 'connect');
+    }
+    this.socket = p;
+    p.connect({ host: this.h.host, port: this.h.port });
+    p.setNoDelay(true);
   }
 
-  // Listeners made once per client, not per connection: `this` is the emitting socket, and
-  // events from a socket this client has moved on from are ignored.
+  // Listeners made once per client: `this` is the emitting socket; a socket this client has
+  // moved on from (the plain one after STARTTLS) has had them removed.
   private readonly listeners = ((c: LoadClient) => ({
     ready(this: net.Socket) {
       if (this === c.socket) c.connected(performance.now());
     },
     read(this: net.Socket, n: number, buf: Uint8Array) {
-      if (this === c.socket) c.receive(buf as Buffer, n, this);
+      if (this === c.socket) c.receive(buf as Buffer, n);
       return true;
     },
     data(this: net.Socket, chunk: Buffer) {
-      if (this === c.socket) c.receive(chunk, chunk.length, this);
+      if (this === c.socket) c.receive(chunk, chunk.length);
     },
     error(this: net.Socket, err: NodeJS.ErrnoException) {
-      if (this === c.socket) c.fail(errorKind(err, c.state), performance.now());
+      if (this === c.socket && c.state !== DOWN) c.fail(errorKind(err, c.state), performance.now());
     },
     end(this: net.Socket) {
-      if (this === c.socket && c.state === CLOSING) c.close();
+      if (this !== c.socket) return;
+      if (c.state === CLOSING) c.close();
+      else if (c.state !== DOWN) c.fail(c.state === HANDSHAKE ? 'tls' : 'closed', performance.now());
     },
     close(this: net.Socket) {
       if (this !== c.socket) return;
-      if (c.state === CLOSING) c.close();
-      else c.fail(c.state === HANDSHAKE ? 'tls' : 'closed', performance.now());
+      if (c.state === DOWN || c.state === CLOSING) {
+        c.state = NONE;
+        c.h.available(c);
+      } else c.fail(c.state === HANDSHAKE ? 'tls' : 'closed', performance.now(), true);
     },
   }))(this);
 
-  private readonly onread = { buffer: READ_BUFFER, callback: this.listeners.read };
+  private plain: net.Socket | undefined;
 
   private attach(s: net.Socket, ready: 'connect' | 'secureConnect'): void {
     this.socket = s;
     const l = this.listeners;
-    s.once(ready, l.ready);
-    if (ready === 'secureConnect' || this.h.starttls) s.on('data', l.data);
+    s.on(ready, l.ready);
     s.on('error', l.error);
     s.on('end', l.end);
     s.on('close', l.close);
@@ -207,10 +227,12 @@ export class LoadClient implements LineSink {
   }
 
   private readNow = 0;
-  private readSocket: net.Socket | undefined;
+  /** Bumped whenever the session ends or changes socket: the rest of a read then is not ours. */
+  private gen = 0;
+  private readGen = 0;
 
   /** One read: complete reply lines go to line(); an incomplete last line is kept for the next read. */
-  private receive(chunk: Buffer, n: number, s: net.Socket): void {
+  private receive(chunk: Buffer, n: number): void {
     const now = performance.now();
     let buf = chunk;
     let len = n;
@@ -220,7 +242,7 @@ export class LoadClient implements LineSink {
       this.partial = undefined;
     }
     this.readNow = now;
-    this.readSocket = s;
+    this.readGen = this.gen;
     const rest = scanReplies(buf, 0, len, this);
     if (rest === SCAN_GARBAGE) return this.fail('protocol', now);
     if (rest < 0 || rest >= len) return;
@@ -234,8 +256,8 @@ export class LoadClient implements LineSink {
     if (this.state === EHLO) this.keyword(buf, start + 4, end);
     if (!last) return true;
     this.reply(code, code >= 400 ? enhancedOf(buf, start + 4, end) : '', this.readNow);
-    // The reply may have ended the session or switched to TLS.
-    return this.socket === this.readSocket;
+    // The reply may have ended the session or switched to TLS (RFC 3207 §4.2).
+    return this.gen === this.readGen;
   }
 
   /** EHLO keywords that change what we send (RFC 2920 PIPELINING, RFC 3207 STARTTLS). */
@@ -381,40 +403,36 @@ export class LoadClient implements LineSink {
     const plain = this.socket!;
     plain.removeAllListeners();
     plain.on('error', noop);
+    this.gen++;
     this.state = HANDSHAKE;
     this.partial = undefined;
     this.deadline = now + this.h.timeoutMs;
     const s = tls.connect({ socket: plain, rejectUnauthorized: false });
     this.attach(s, 'secureConnect');
+    s.on('data', this.listeners.data);
   }
 
-  /** The session is over: the slot is free at once. */
+  /** The session is over: close; the slot is free when the socket has closed. */
   private close(): void {
-    const s = this.socket;
-    this.detach();
-    s?.destroy();
-    this.h.available(this);
+    this.down();
+    this.socket!.destroy();
   }
 
-  private detach(): void {
-    const s = this.socket;
-    if (s) {
-      s.removeAllListeners();
-      s.on('error', noop);
-    }
-    this.socket = undefined;
+  private down(): void {
+    this.gen++;
+    this.state = DOWN;
     this.partial = undefined;
-    this.state = NONE;
     this.deadline = Infinity;
   }
 
-  private fail(kind: string, now: number): void {
+  /** Counts the failure (and the message in flight) and drops the connection. */
+  private fail(kind: string, now: number, closed = false): void {
     const phase = STATE_PHASE[this.state];
     this.h.rec.error(kind, kind === 'refused' ? undefined : phase, now);
     this.done(FAILED, now);
-    const s = this.socket;
-    this.detach();
-    s?.destroy();
+    this.down();
+    if (!closed) return void this.socket!.destroy();
+    this.state = NONE;
     this.h.available(this);
   }
 }

@@ -165,26 +165,39 @@ describe('mutant server: reference mode, exact bytes', () => {
 });
 
 describe('mutant server: message content', () => {
-  const smuggle =
-    'Subject: t\r\n\r\nbody\n.\nMAIL FROM:<smuggled@client.example>\r\nRCPT TO:<user@smtptest.example>\r\nDATA\r\nSubject: SMUGGLED\r\n\r\nx\r\n.\r\n';
-
-  it('smuggling: <LF>.<LF> is not end of data, and the bare LF gets the message refused (RFC 5321 §4.1.1.4)', async () => {
-    const server = await start();
-    const c = await Raw.connect(server);
-    await c.send(EHLO + ENVELOPE, 4);
-    expect(await c.send(smuggle, 1, 300)).toBe('554 5.6.0 Message content contains a bare CR or LF (RFC 5321 2.3.8); rejected\r\n');
-    expect(server.mailbox.messages).toHaveLength(0);
-  });
-
-  it('smuggling fault lf-dot-lf-ends-data: the second transaction is accepted and two messages are stored', async () => {
-    const server = await start('lf-dot-lf-ends-data');
-    const c = await Raw.connect(server);
-    await c.send(EHLO + ENVELOPE, 4);
-    expect(queued(await c.send(smuggle, 5, 300))).toBe(
-      '250 2.0.0 Ok: queued as ID\r\n250 2.1.0 Ok\r\n250 2.1.5 Ok\r\n354 End data with <CR><LF>.<CR><LF>\r\n250 2.0.0 Ok: queued as ID\r\n',
-    );
-    expect(server.mailbox.messages.map((m) => m.from)).toEqual(['a@client.example', 'smuggled@client.example']);
-  });
+  // Table-driven (after go-smtp): each look-alike, the reference server and the fault that falls for it.
+  const SMUGGLED = 'MAIL FROM:<smuggled@client.example>\r\nRCPT TO:<user@smtptest.example>\r\nDATA\r\nSubject: SMUGGLED\r\n\r\nx\r\n';
+  const variants: { bytes: string; fault: string; reference: 'refused' | 'kept' }[] = [
+    { bytes: '\n.\n', fault: 'lf-dot-lf-ends-data', reference: 'refused' },
+    { bytes: '\r\n.\n', fault: 'lf-dot-lf-ends-data', reference: 'refused' },
+    { bytes: '\r.\r', fault: 'cr-or-lf-ends-data-line', reference: 'refused' },
+    { bytes: '\n.\r', fault: 'cr-or-lf-ends-data-line', reference: 'refused' },
+    { bytes: '\r\n\x00.\r\n', fault: 'nul-stripped', reference: 'kept' },
+    { bytes: '\r\n.\x00\r\n', fault: 'nul-stripped', reference: 'kept' },
+  ];
+  for (const v of variants) {
+    it(`smuggling ${JSON.stringify(v.bytes)}: one reply from the reference server, a second transaction with ${v.fault}`, async () => {
+      const ref = await start();
+      const c = await Raw.connect(ref);
+      await c.send(EHLO + ENVELOPE, 4);
+      const out = queued(await c.send(`Subject: t\r\n\r\nbody${v.bytes}${SMUGGLED}\r\n.\r\n`, 1, 300));
+      if (v.reference === 'refused') {
+        expect(out).toBe('554 5.6.0 Message content contains a bare CR or LF (RFC 5321 2.3.8); rejected\r\n');
+        expect(ref.mailbox.messages).toHaveLength(0);
+      } else {
+        // The look-alike and the smuggled commands are content of the one message.
+        expect(out).toBe('250 2.0.0 Ok: queued as ID\r\n');
+        expect(ref.mailbox.messages).toHaveLength(1);
+        expect(body(ref.mailbox.messages[0]!)).toContain('MAIL FROM:<smuggled@client.example>\r\n');
+      }
+      const bad = await start(v.fault);
+      const f = await Raw.connect(bad);
+      await f.send(EHLO + ENVELOPE, 4);
+      const smuggled = queued(await f.send(`Subject: t\r\n\r\nbody${v.bytes}${SMUGGLED}\r\n.\r\n`, 5, 300));
+      expect(smuggled).toBe('250 2.0.0 Ok: queued as ID\r\n250 2.1.0 Ok\r\n250 2.1.5 Ok\r\n354 End data with <CR><LF>.<CR><LF>\r\n250 2.0.0 Ok: queued as ID\r\n');
+      expect(bad.mailbox.messages.map((m) => m.from)).toEqual(['a@client.example', 'smuggled@client.example']);
+    });
+  }
 
   it('dot-unstuffing: the fault no-dot-unstuff keeps the extra dot', async () => {
     for (const [fault, want] of [['', '.x\r\n..y\r\n'], ['no-dot-unstuff', '..x\r\n...y\r\n']] as const) {

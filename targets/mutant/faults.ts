@@ -93,6 +93,8 @@ export const FAULTS = {
   'data-before-rcpt': { description: 'answers DATA with 354 when no recipient was accepted', violates: 'RFC 5321 §3.3, §4.1.4' },
   'no-dot-unstuff': { description: 'keeps the transparency dot on lines that start with "."', violates: 'RFC 5321 §4.5.2' },
   'lf-dot-lf-ends-data': { description: 'takes <LF>.<LF> (and <CRLF>.<LF>, <LF>.<CRLF>) as end of data: SMTP smuggling', violates: 'RFC 5321 §4.1.1.4, §2.3.8' },
+  'cr-or-lf-ends-data-line': { description: 'in DATA a bare CR or a bare LF ends a line, so <CR>.<CR> and the mixed forms end the data: SMTP smuggling', violates: 'RFC 5321 §2.3.8, §4.1.1.4' },
+  'nul-stripped': { description: 'strips NUL octets from the input, so <CRLF><NUL>.<CRLF> ends the data and <NUL>MAIL is a command', violates: 'RFC 5321 §4.5.2, §4.1.2' },
   'bare-lf-accepted': { description: 'accepts message content with bare LF line endings', violates: 'RFC 5321 §2.3.8' },
   'bare-cr-accepted': { description: 'accepts message content with bare CR', violates: 'RFC 5321 §2.3.8' },
   'chunk-bound-scan': { description: 'looks for CRLF "." CRLF and CRLF ".." only within one read, so a split end of data or stuffed dot is missed', violates: 'RFC 5321 §4.1.1.4, §4.5.2' },

@@ -120,6 +120,7 @@ export class Session {
   private onData(chunk: Buffer): void {
     if (this.mode === 'closed' || this.mode === 'tls-handshake') return;
     this.armIdleTimer();
+    if (this.faults.has('nul-stripped')) chunk = Buffer.from(chunk.filter((b) => b !== 0));
     this.input = this.input.length ? Buffer.concat([this.input, chunk]) : chunk;
     this.fresh = chunk.length;
     if (this.held.length) {
@@ -531,7 +532,8 @@ export class Session {
     const d = this.data!;
     // §2.3.8, §4.1.1.4: only CRLF ends a line, and only CRLF.CRLF ends the data.
     const lf = this.faults.has('lf-dot-lf-ends-data');
-    const end = lf ? this.input.indexOf(0x0a) : this.input.indexOf(CRLF);
+    const anyEol = this.faults.has('cr-or-lf-ends-data-line');
+    const [end, eolLength] = anyEol ? this.anyEol() : [lf ? this.input.indexOf(0x0a) : this.input.indexOf(CRLF), lf ? 1 : 2];
     if (end < 0) {
       if (this.input.length <= DATA_PARTIAL_MAX) return false;
       // A long line without its CRLF yet: keep the last octet (maybe a CR), take the rest.
@@ -543,7 +545,7 @@ export class Session {
     // The chunk-bound-scan flaw: a line whose preceding CRLF came in an earlier read is not "at line start".
     const blind = this.faults.has('chunk-bound-scan') && !d.atStart && this.fresh < this.input.length + 2;
     let line = this.input.subarray(0, end);
-    this.input = this.input.subarray(end + (lf ? 1 : 2));
+    this.input = this.input.subarray(end + eolLength);
     if (lf && line.length && line[line.length - 1] === 0x0d) line = line.subarray(0, line.length - 1);
     if (d.lineStart && line.length === 1 && line[0] === 0x2e && !blind) {
       this.endOfData();
@@ -551,6 +553,19 @@ export class Session {
     }
     this.contentLine(line, true, blind);
     return true;
+  }
+
+  /** The cr-or-lf-ends-data-line flaw: CRLF, CR or LF ends a line. [index, length], or [-1, 0] when more input is needed. */
+  private anyEol(): [number, number] {
+    for (let i = 0; i < this.input.length; i++) {
+      const b = this.input[i];
+      if (b === 0x0a) return [i, 1];
+      if (b === 0x0d) {
+        if (i + 1 === this.input.length) return [-1, 0];
+        return [i, this.input[i + 1] === 0x0a ? 2 : 1];
+      }
+    }
+    return [-1, 0];
   }
 
   private contentLine(part: Buffer, complete: boolean, blind = false): void {

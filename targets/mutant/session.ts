@@ -141,6 +141,7 @@ export class Session {
       if (line === undefined) break;
       commands++;
       this.command(line);
+      // The drop-pipelined flaw: whatever followed the first command in this read is lost.
       if (this.faults.has('drop-pipelined') && (this.mode as Mode) !== 'tls-handshake') this.input = Buffer.alloc(0);
     }
     if (this.faults.has('pipeline-no-flush') && commands > 1 && this.out.length > 1) this.held.push(this.out.pop()!);
@@ -165,7 +166,7 @@ export class Session {
     // §2.3.8: only CRLF ends a line.
     const lfOnly = this.faults.has('bare-lf-command');
     const limit = this.faults.has('line-limit-too-low') ? 500 : COMMAND_LINE_MAX;
-    let end = lfOnly ? this.input.indexOf(0x0a) : this.input.indexOf(CRLF);
+    const end = lfOnly ? this.input.indexOf(0x0a) : this.input.indexOf(CRLF);
     if (end < 0 || end + 2 > limit) {
       if (this.faults.has('long-line-desync') && this.input.length >= limit) {
         this.input = this.input.subarray(limit);
@@ -727,7 +728,12 @@ export class Session {
     this.mode = 'closed';
     this.input = Buffer.alloc(0);
     if (why === 'error') this.socket.destroy();
-    else this.socket.end();
+    else {
+      this.socket.end();
+      // A client that never closes its side must not keep the server from stopping.
+      const socket = this.socket;
+      setTimeout(() => socket.destroy(), 2000).unref();
+    }
     this.onClose(this);
   }
 }

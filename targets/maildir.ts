@@ -1,6 +1,11 @@
 /**
- * Read-back of an MTA's maildir (one file per delivered copy), shared by the
- * container and native targets.
+ * Read-back of an MTA's maildir, shared by the container and native targets.
+ *
+ * An MTA writes one file per recipient; the copies of one SMTP transaction
+ * (same queue id in the MTA's own Received: line) are one message here, its
+ * `to` every recipient delivered so far, its content the first copy's. The
+ * copies differ only in the per-recipient headers the MTA adds
+ * (Delivered-To:, X-Original-To:, Envelope-to:), which `addedHeaders` names.
  *
  * Line ends: an MTA strips each line's CRLF on receipt and a maildir file ends
  * every line with LF alone. `content` puts CRLF back before every LF, the
@@ -13,10 +18,10 @@ import { SmtpTestError } from '../harness/errors.ts';
 import type { DeliveredMessage } from './types.ts';
 
 export interface MaildirMessage extends DeliveredMessage {
-  /** The file's bytes as the MTA wrote them (LF line ends). */
+  /** The first copy's bytes as the MTA wrote them (LF line ends). */
   stored: Buffer;
-  /** Path inside the maildir: new/NAME or cur/NAME. */
-  file: string;
+  /** Paths of the copies inside the maildir (new/NAME or cur/NAME), oldest first. */
+  files: string[];
 }
 
 /** Where an MTA records the envelope in the headers it adds on delivery. */
@@ -41,22 +46,32 @@ export function checkToken(token: string): void {
   }
 }
 
-/** Orders oldest first and turns files into messages. */
+/** Orders oldest first and groups the copies of each transaction into one message. */
 export function toMessages(files: MaildirFile[], env: EnvelopeHeaders): MaildirMessage[] {
-  return [...files]
-    .sort((a, b) => a.mtimeMs - b.mtimeMs || a.file.localeCompare(b.file))
-    .map(({ file, stored }) => {
-      const headers = headerBlock(stored);
-      const sender = firstHeader(headers, env.sender);
-      const rcpt = firstHeader(headers, env.recipients);
-      return {
-        file,
-        stored,
-        from: sender === undefined ? '' : sender.trim().replace(/^<(.*)>$/s, '$1'),
-        to: rcpt === undefined ? [] : rcpt.split(',').map((a) => a.trim().replace(/^<(.*)>$/s, '$1')).filter(Boolean),
-        content: toWireForm(stored),
-      };
-    });
+  const byId = new Map<string, MaildirMessage>();
+  const out: MaildirMessage[] = [];
+  for (const { file, stored } of [...files].sort((a, b) => a.mtimeMs - b.mtimeMs || a.file.localeCompare(b.file))) {
+    const headers = headerBlock(stored);
+    const rcpt = firstHeader(headers, env.recipients);
+    const to = rcpt === undefined ? [] : rcpt.split(',').map((a) => unbracket(a)).filter(Boolean);
+    // "... with ESMTP id 4Xyz..." (Postfix), "... id 1xVQVN-0000bS-1C" (Exim).
+    const id = /\sid\s+([^\s;]+)/.exec(firstHeader(headers, 'received') ?? '')?.[1];
+    const same = id === undefined ? undefined : byId.get(id);
+    if (same) {
+      same.to.push(...to);
+      same.files.push(file);
+      continue;
+    }
+    const sender = firstHeader(headers, env.sender);
+    const m: MaildirMessage = { files: [file], stored, from: sender === undefined ? '' : unbracket(sender), to, content: toWireForm(stored) };
+    if (id !== undefined) byId.set(id, m);
+    out.push(m);
+  }
+  return out;
+}
+
+function unbracket(address: string): string {
+  return address.trim().replace(/^<(.*)>$/s, '$1');
 }
 
 /** Every LF becomes CRLF. */

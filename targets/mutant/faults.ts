@@ -116,7 +116,7 @@ export const FAULTS = {
   'size-kw-bad-value': { description: 'advertises "SIZE 1M": a limit that is not a number of octets', violates: 'RFC 1870 §4' },
   'size-param-refused': { description: 'advertises SIZE but refuses MAIL with a SIZE parameter (555)', violates: 'RFC 1870 §6, RFC 5321 §4.1.1.11' },
   // PIPELINING (RFC 2920)
-  'drop-pipelined': { description: 'drops the rest of an input chunk after its first command', violates: 'RFC 2920 §3.1' },
+  'drop-pipelined': { description: 'drops the rest of an input chunk after its first command', violates: 'RFC 2920 §3.2' },
   'pipeline-no-flush': { description: 'holds the last reply of a multi-command chunk until more input arrives', violates: 'RFC 2920 §3.2' },
   // STARTTLS (RFC 3207)
   'starttls-injection': { description: 'answers plaintext pipelined after STARTTLS inside the TLS session', violates: 'RFC 3207 §4.2' },

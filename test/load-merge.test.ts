@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decode, encode, mergeEncoded, newHistogram, recordMs, stats } from '../harness/load/histograms.ts';
+import { FastHistogram } from '../harness/load/fast-histogram.ts';
 import { runLoad } from '../harness/load/index.ts';
 import { PHASES } from '../harness/load/phases.ts';
 import { mulberry32 } from '../harness/load/random.ts';
@@ -26,6 +27,23 @@ describe('histogram merge', () => {
     expect(stats(merged)).toEqual(stats(all));
     expect(encode(merged)).toBe(encode(all));
     expect(decode(encode(all)).totalCount).toBe(20_000);
+  });
+});
+
+describe('the hot-path recorder', () => {
+  it('puts every value in the bucket hdr-histogram-js would', () => {
+    const rng = mulberry32(9);
+    const fast = new FastHistogram();
+    const ref = newHistogram();
+    const values = [0, 0.0004, 0.001, 1.0235, 2.047, 2.048, 2.049, 1000, 3_600_000, 4_000_000, -1];
+    for (let i = 0; i < 50_000; i++) values.push(Math.exp(rng() * 22) / 1000); // 1 µs .. ~1 h
+    for (const ms of values) {
+      fast.recordMs(ms);
+      recordMs(ref, ms);
+    }
+    const h = fast.toHdr();
+    expect(h.totalCount).toBe(values.length);
+    expect(encode(h)).toBe(encode(ref));
   });
 });
 

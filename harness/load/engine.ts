@@ -246,9 +246,9 @@ export class LoadEngine {
     p[2] = r.rejected + r.failed;
     // Transaction p99 so far; walking the histogram costs ~0.1 ms, so at most twice a second.
     const now = performance.now();
-    if (now - this.p99At >= 500 && r.h.latency.totalCount > 0) {
+    if (now - this.p99At >= 500 && r.h.latency.count > 0) {
       this.p99At = now;
-      p[3] = r.h.latency.getValueAtPercentile(99) / 1000;
+      p[3] = r.h.latency.percentileMs(99);
     }
   }
 

@@ -6,7 +6,6 @@
  */
 import * as hdr from 'hdr-histogram-js';
 import type { Histogram } from 'hdr-histogram-js';
-import { PHASES, type Phase } from './phases.ts';
 import type { LatencyStats } from './types.ts';
 
 export const SIGNIFICANT_DIGITS = 3;
@@ -65,19 +64,4 @@ export function stats(h: Histogram): LatencyStats {
     mean: ms(h.mean),
     stddev: ms(h.stdDeviation),
   };
-}
-
-/** One histogram per phase, plus the whole transaction (corrected) and service time. */
-export class HistogramSet {
-  readonly phases: Histogram[] = PHASES.map(() => newHistogram());
-  readonly latency = newHistogram();
-  readonly service = newHistogram();
-
-  encode(open: boolean): { latency: string; serviceTime?: string; phases: Partial<Record<Phase, string>> } {
-    const phases: Partial<Record<Phase, string>> = {};
-    PHASES.forEach((p, i) => {
-      if (this.phases[i]!.totalCount > 0) phases[p] = encode(this.phases[i]!);
-    });
-    return { latency: encode(this.latency), serviceTime: open ? encode(this.service) : undefined, phases };
-  }
 }

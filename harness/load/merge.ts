@@ -6,7 +6,6 @@
 import { mergeEncoded, encode, stats, SIGNIFICANT_DIGITS } from './histograms.ts';
 import type { RecorderSnapshot } from './recorder.ts';
 import { TIMELINE_INTERVAL_MS } from './recorder.ts';
-import * as hdr from 'hdr-histogram-js';
 import type { LatencyStats, LoadResult, TimelineSample } from './types.ts';
 import { PHASES } from './phases.ts';
 
@@ -113,12 +112,7 @@ function mergeTimeline(snaps: readonly RecorderSnapshot[]): TimelineSample[] {
   for (const index of [...by.keys()].sort((a, b) => a - b)) {
     const { s, hists } = by.get(index)!;
     if (hists.length) {
-      const h = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: 2, autoResize: false });
-      for (const b64 of hists) {
-        const d = hdr.decodeFromCompressedBase64(b64, 32, false);
-        h.add(d);
-        d.destroy();
-      }
+      const h = mergeEncoded(hists);
       const ms = (us: number) => Math.round(us) / 1000;
       s.latency = { count: h.totalCount, p50: ms(h.getValueAtPercentile(50)), p90: ms(h.getValueAtPercentile(90)), p99: ms(h.getValueAtPercentile(99)), max: ms(h.maxValue) };
       h.destroy();

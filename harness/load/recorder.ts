@@ -4,10 +4,8 @@
  * and a per-interval timeline. `snapshot()` turns it into plain data that
  * crosses a worker boundary and merges exactly (see merge.ts).
  */
-import type { Histogram } from 'hdr-histogram-js';
-import * as hdr from 'hdr-histogram-js';
-import { HistogramSet, encode, recordMs } from './histograms.ts';
-import { PHASES } from './phases.ts';
+import { FastHistogram } from './fast-histogram.ts';
+import { PHASES, type Phase } from './phases.ts';
 
 export const TIMELINE_INTERVAL_MS = 1000;
 
@@ -15,7 +13,7 @@ export const ACCEPTED = 0;
 export const REJECTED = 1;
 export const FAILED = 2;
 
-/** One interval as an engine saw it; `latency` is an encoded histogram (2 significant digits). */
+/** One interval as an engine saw it; `latency` is an encoded histogram. */
 export interface IntervalSnapshot {
   index: number;
   started: number;
@@ -48,10 +46,22 @@ interface Interval {
   failed: number;
   replies: [number, number, number, number];
   backlog: number;
-  hist?: Histogram;
 }
 
-const newIntervalHistogram = () => hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: 2, autoResize: false, bitBucketSize: 32 });
+/** One histogram per phase, plus the whole transaction (corrected) and service time. */
+export class HistogramSet {
+  readonly phases: FastHistogram[] = PHASES.map(() => new FastHistogram());
+  readonly latency = new FastHistogram();
+  readonly service = new FastHistogram();
+
+  encode(open: boolean): { latency: string; serviceTime?: string; phases: Partial<Record<Phase, string>> } {
+    const phases: Partial<Record<Phase, string>> = {};
+    PHASES.forEach((p, i) => {
+      if (this.phases[i]!.count > 0) phases[p] = this.phases[i]!.encode();
+    });
+    return { latency: this.latency.encode(), serviceTime: open ? this.service.encode() : undefined, phases };
+  }
+}
 
 export class Recorder {
   readonly h = new HistogramSet();
@@ -74,6 +84,8 @@ export class Recorder {
   private readonly errorsBy = new Map<string, number>();
   private readonly done: IntervalSnapshot[] = [];
   private cur?: Interval;
+  /** Latency of the current interval only; reused from one interval to the next. */
+  private readonly intervalLatency = new FastHistogram();
 
   constructor(
     /** performance.now() time from which messages count (after warm-up). */
@@ -83,7 +95,7 @@ export class Recorder {
   ) {}
 
   phase(p: number, ms: number, at: number): void {
-    if (at >= this.measureStart) recordMs(this.h.phases[p]!, ms);
+    if (at >= this.measureStart) this.h.phases[p]!.recordMs(ms);
   }
 
   /** Every reply: class and code; non-positive ones with their enhanced status, by phase. */
@@ -132,9 +144,9 @@ export class Recorder {
     if (outcome === ACCEPTED) {
       this.accepted++;
       iv.accepted++;
-      recordMs(this.h.latency, at - intended);
-      if (this.open) recordMs(this.h.service, at - started);
-      recordMs((iv.hist ??= newIntervalHistogram()), at - intended);
+      this.h.latency.recordMs(at - intended);
+      if (this.open) this.h.service.recordMs(at - started);
+      this.intervalLatency.recordMs(at - intended);
     } else if (outcome === REJECTED) {
       this.rejected++;
       iv.rejected++;
@@ -175,9 +187,9 @@ export class Recorder {
   }
 
   private close(iv: Interval): void {
-    const { hist, ...rest } = iv;
-    this.done.push({ ...rest, latency: hist ? encode(hist) : undefined });
-    hist?.destroy();
+    const h = this.intervalLatency;
+    this.done.push({ ...iv, latency: h.count > 0 ? h.encode() : undefined });
+    h.reset();
   }
 
   snapshot(timeOrigin: number): RecorderSnapshot {

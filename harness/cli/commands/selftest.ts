@@ -20,7 +20,7 @@ export function selftestCommand(y: Argv, setExit: SetExit): Argv {
         .option('profile', { type: 'string', choices: ['strict', 'lenient'] as const, default: 'strict' as const })
         .option('timeout-scale', { type: 'number', default: 0.01, describe: 'RFC timers and the server’s idle timeout are scaled by this' })
         .option('reply-timeout', { type: 'number', default: 1500, describe: 'ms to wait for a reply' })
-        .option('jobs', { alias: 'j', type: 'number', default: 4, describe: 'servers (faults) run at once' })
+        .option('jobs', { alias: 'j', type: 'number', default: 6, describe: 'servers (faults) run at once' })
         .option('concurrency', { alias: 'c', type: 'number', default: 24, describe: 'scenarios at once per server' })
         .option('exceptions', { type: 'string', describe: 'exceptions list (default targets/mutant/exceptions.yaml)' })
         .option('out', { alias: 'o', type: 'string', default: 'reports/out/selftest.json', describe: 'write the result as JSON here' })

@@ -8,6 +8,7 @@ import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startSink, type StartedSink } from '../targets/sink/index.ts';
 import { parseSinkSpec } from '../targets/sink/options.ts';
+import { findEndOfData } from '../targets/sink/server.ts';
 import { resolveTarget } from '../targets/resolve.ts';
 import { isSmtpTestError } from '../harness/errors.ts';
 
@@ -122,5 +123,39 @@ describe('sink', () => {
       }
       expect(isSmtpTestError(err, 'E_CONFIG'), bad).toBe(true);
     }
+  });
+});
+
+describe('end of data across reads', () => {
+  /** Feeds the pieces in order; returns the offset (in the whole) where the terminator ends, or -1. */
+  const feed = (pieces: string[], matched = 2): number => {
+    const st = { matched };
+    let base = 0;
+    for (const p of pieces) {
+      const end = findEndOfData(Buffer.from(p, 'latin1'), st);
+      if (end >= 0) return base + end;
+      base += p.length;
+    }
+    return -1;
+  };
+
+  it('finds "\\r\\n.\\r\\n" however the reads split it, and only there', () => {
+    const whole = 'Subject: x\r\n\r\n..stuffed\r\n.x\r\n\r\nlast\r\n.\r\nMAIL FROM:<a@b>\r\n';
+    const want = whole.indexOf('\r\n.\r\n') + 5;
+    expect(feed([whole])).toBe(want);
+    for (let a = 1; a < whole.length; a++) {
+      expect(feed([whole.slice(0, a), whole.slice(a)]), `split at ${a}`).toBe(want);
+      for (let b = a + 1; b < Math.min(whole.length, a + 8); b++) {
+        expect(feed([whole.slice(0, a), whole.slice(a, b), whole.slice(b)]), `split at ${a}, ${b}`).toBe(want);
+      }
+    }
+    // Byte by byte.
+    expect(feed([...whole])).toBe(want);
+  });
+
+  it('takes ".\\r\\n" right after DATA as the end of an empty message', () => {
+    expect(feed(['.\r\nQUIT\r\n'])).toBe(3);
+    expect(feed(['.', '\r', '\n'])).toBe(3);
+    expect(feed(['..\r\n.\r\n'])).toBe(7);
   });
 });

@@ -31,6 +31,38 @@ const TERM = Buffer.from('\r\n.\r\n', 'latin1');
 const CR = 0x0d;
 const LF = 0x0a;
 
+/**
+ * Finds the end-of-data indication "\r\n.\r\n" (RFC 5321 §4.1.1.4) in `buf`:
+ * returns the offset just past it, or -1. `st.matched` carries how many of
+ * its octets ended the previous read (2 at the start of content: the CRLF of
+ * the DATA line) and is updated when there is no match. Bulk search with
+ * indexOf; byte by byte only across a read boundary.
+ */
+export function findEndOfData(buf: Buffer, st: { matched: number }): number {
+  const len = buf.length;
+  let i = 0;
+  let state = st.matched;
+  // KMP over "\r\n.\r\n": on a mismatch the only fallback is to "\r" (CR) or nothing.
+  // Byte by byte while a match from the last read is in progress, then in bulk.
+  while (state > 0 && i < len) {
+    const b = buf[i++]!;
+    state = b === TERM[state] ? state + 1 : b === CR ? 1 : 0;
+    if (state === 5) return i;
+  }
+  const at = i < len ? buf.indexOf(TERM, i) : -1;
+  if (at >= 0) return at + 5;
+  // No match: the partial match at the end, carried into the next read. A partial
+  // match is at most 4 octets; one that began further back would have completed.
+  const from = Math.max(i, len - 4);
+  if (from > i) state = 0;
+  for (let j = from; j < len; j++) {
+    const b = buf[j]!;
+    state = b === TERM[state] ? state + 1 : b === CR ? 1 : 0;
+  }
+  st.matched = state;
+  return -1;
+}
+
 /** Four lower-cased octets as one number, for a switch over verbs. */
 const key4 = (s: string) => ((s.charCodeAt(0) << 24) | (s.charCodeAt(1) << 16) | (s.charCodeAt(2) << 8) | s.charCodeAt(3)) >>> 0;
 const K = { ehlo: key4('ehlo'), helo: key4('helo'), lhlo: key4('lhlo'), mail: key4('mail'), rcpt: key4('rcpt'), data: key4('data'), quit: key4('quit'), rset: key4('rset'), noop: key4('noop'), star: key4('star') };
@@ -176,22 +208,10 @@ class SinkSession {
 
   private consumeData(): void {
     const buf = this.pending!;
-    let i = 0;
-    let state = this.matched;
-    // Finish a terminator split across reads, byte by byte; then search in bulk.
-    while (state > 1 && i < buf.length) {
-      const b = buf[i++]!;
-      state = b === TERM[state] ? state + 1 : b === CR ? 1 : 0;
-      if (state === 5) return this.endOfData(buf, i);
-    }
-    const at = buf.indexOf(TERM, Math.max(0, i - state));
-    if (at >= 0) return this.endOfData(buf, at + 5);
-    state = 0;
-    for (let j = Math.max(i, buf.length - 4); j < buf.length; j++) {
-      const b = buf[j]!;
-      state = b === TERM[state] ? state + 1 : b === CR ? 1 : 0;
-    }
-    this.matched = state;
+    const st = { matched: this.matched };
+    const end = findEndOfData(buf, st);
+    if (end >= 0) return this.endOfData(buf, end);
+    this.matched = st.matched;
     this.pending = undefined;
   }
 

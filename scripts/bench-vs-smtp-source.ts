@@ -142,7 +142,7 @@ async function compare(port: number, name: string, a: string, b: string, message
     cpuPer1k: { smtpSource: median(pairs.map((p) => p.a.cpuPer1k)), smtptestProcess: median(pairs.map((p) => p.b.cpuPer1k)), smtptestRun: median(pairs.map((p) => p.b.runCpuPer1k!)) },
   };
   console.log(
-    `  ${name}: median ratio ${f2(summary.ratio)} (min ${f2(summary.ratioMin)}; by smtptest's wall time ${f2(summary.ratioWall)}); CPU s per 1000 msgs: smtp-source ${f2(summary.cpuPer1k.smtpSource * 1000)} ms, smtptest ${f2(summary.cpuPer1k.smtptestRun * 1000)} ms run / ${f2(summary.cpuPer1k.smtptestProcess * 1000)} ms whole process`,
+    `  ${name}: median ratio ${f2(summary.ratio)} (min ${f2(summary.ratioMin)}; by smtptest's wall time ${f2(summary.ratioWall)}); CPU (user+sys) per 1000 msgs: smtp-source ${f2(summary.cpuPer1k.smtpSource * 1000)} ms, smtptest ${f2(summary.cpuPer1k.smtptestRun * 1000)} ms run / ${f2(summary.cpuPer1k.smtptestProcess * 1000)} ms whole process`,
   );
   return summary;
 }

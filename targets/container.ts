@@ -162,11 +162,13 @@ export async function startContainerTarget(spec: MtaSpec, name: string, opts: Ta
  */
 class ContainerMailbox implements Mailbox {
   readonly addedHeaders: readonly string[];
+  readonly deliveryHeaders: readonly string[];
   constructor(
     private readonly container: StartedTestContainer,
     private readonly spec: MtaSpec,
   ) {
     this.addedHeaders = spec.addedHeaders;
+    this.deliveryHeaders = spec.deliveryHeaders;
   }
 
   async find(token: string): Promise<MaildirMessage[]> {

@@ -15,6 +15,8 @@ export interface MtaSpec {
   image: string;
   /** Headers the MTA adds on delivery with our configuration (lower case). */
   addedHeaders: readonly string[];
+  /** Those of them the delivery agent writes above the Received trace. */
+  deliveryHeaders: readonly string[];
   envelope: EnvelopeHeaders;
   /** message_size_limit, as advertised in EHLO SIZE. */
   sizeLimit: number;
@@ -35,6 +37,7 @@ export const POSTFIX: MtaSpec = {
   // Received. Message-ID/Date are not added: the harness is no local client
   // (local_header_rewrite_clients is empty).
   addedHeaders: ['return-path', 'x-original-to', 'delivered-to', 'received'],
+  deliveryHeaders: ['return-path', 'x-original-to', 'delivered-to'],
   envelope: { sender: 'return-path', recipients: 'delivered-to' },
   sizeLimit: 10_240_000,
 };
@@ -47,6 +50,7 @@ export const EXIM: MtaSpec = {
   // (upstream's local_delivery options); reception a Received. No
   // Message-ID/Date: the harness is no submission client.
   addedHeaders: ['return-path', 'envelope-to', 'delivery-date', 'received'],
+  deliveryHeaders: ['return-path', 'envelope-to', 'delivery-date'],
   envelope: { sender: 'return-path', recipients: 'envelope-to' },
   sizeLimit: 52_428_800,
 };

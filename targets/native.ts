@@ -114,11 +114,13 @@ function started(
 
 class NativeMailbox implements Mailbox {
   readonly addedHeaders: readonly string[];
+  readonly deliveryHeaders: readonly string[];
   constructor(
     private readonly maildir: string,
     private readonly spec: MtaSpec,
   ) {
     this.addedHeaders = spec.addedHeaders;
+    this.deliveryHeaders = spec.deliveryHeaders;
   }
   async find(token: string): Promise<MaildirMessage[]> {
     return toMessages(await readLocalMaildir(this.maildir, token), this.spec.envelope);

@@ -2,6 +2,7 @@
 import { SmtpTestError } from '../harness/errors.ts';
 import { embeddedTarget } from './embedded/index.ts';
 import { urlTarget } from './url.ts';
+import { MTA_TARGETS, resolveMtaTarget } from './registry.ts';
 import type { Target } from './types.ts';
 
 type Resolver = (spec: string) => Target | undefined | Promise<Target | undefined>;
@@ -12,9 +13,10 @@ const resolvers: Resolver[] = [
   urlTarget,
   async (spec) => (spec === 'mutant' || spec.startsWith('mutant:') ? (await import('./mutant/index.ts')).mutantTargetFromSpec(spec) : undefined),
   async (spec) => (spec === 'sink' || spec.startsWith('sink:') ? (await import('./sink/index.ts')).sinkTarget(spec) : undefined),
+  resolveMtaTarget,
 ];
 
-export const KNOWN_TARGETS = ['embedded', 'mutant[:FAULT]', 'sink[:OPTIONS]', 'smtp://HOST:PORT', 'smtps://HOST:PORT'];
+export const KNOWN_TARGETS = ['embedded', 'mutant[:FAULT]', 'sink[:OPTIONS]', ...MTA_TARGETS, 'smtp://HOST:PORT', 'smtps://HOST:PORT'];
 
 export async function resolveTarget(spec: string): Promise<Target> {
   for (const r of resolvers) {

@@ -24,6 +24,13 @@ export interface Mailbox {
    * transparency check can name what it ignores. Empty for a byte-exact store.
    */
   readonly addedHeaders: readonly string[];
+  /**
+   * The subset of `addedHeaders` that final delivery (the local delivery
+   * agent, not the SMTP server) puts above the trace headers: Return-Path,
+   * Delivered-To, Envelope-to and the like (RFC 5321 §4.4). Scenarios that
+   * check the top of the stored message look past these.
+   */
+  readonly deliveryHeaders?: readonly string[];
 }
 
 /** Facts about the server that scenarios may need (RFC 5321 "(C)" rows). */

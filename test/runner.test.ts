@@ -88,3 +88,12 @@ scenarios:
     expect(run.verdict).toBe('fail');
   });
 });
+
+describe('stripDeliveryHeaders', () => {
+  it('removes only the listed fields at the top, folded lines included, and stops at the first other field', async () => {
+    const { stripDeliveryHeaders } = await import('../harness/runner/scenario.ts');
+    const msg = 'Return-Path: <a@b>\r\nDelivered-To: u@x\r\n\tfolded\r\nReceived: from c\r\nDelivered-To: kept@x\r\n\r\nbody\r\n';
+    expect(stripDeliveryHeaders(msg, ['return-path', 'delivered-to'])).toBe('Received: from c\r\nDelivered-To: kept@x\r\n\r\nbody\r\n');
+    expect(stripDeliveryHeaders(msg, [])).toBe(msg);
+  });
+});

@@ -19,7 +19,7 @@ import type { Commands } from './message.ts';
 import { scanReplies, SCAN_GARBAGE, type LineSink } from './scan.ts';
 import { ACCEPTED, FAILED, REJECTED, type Recorder } from './recorder.ts';
 
-// Phase indices, in PHASES order (types.ts).
+// Phase indices, in PHASES order (phases.ts).
 const P_CONNECT = 0;
 const P_GREETING = 1;
 const P_EHLO = 2;
@@ -98,7 +98,6 @@ export class LoadClient implements LineSink {
   private idx = 0;
   private mailOk = false;
   private rcptOk = 0;
-  private rejected = false;
 
   constructor(private readonly h: ClientHost) {}
 
@@ -112,7 +111,6 @@ export class LoadClient implements LineSink {
     this.inMsg = true;
     this.intended = intended;
     this.started = now;
-    this.rejected = false;
     this.h.rec.start(intended, now);
     if (this.state === NONE) this.connect(now);
     else this.beginMessage(now);
@@ -323,7 +321,6 @@ export class LoadClient implements LineSink {
         } else if (code === 354 && this.mailOk && this.rcptOk > 0) this.send(EOD, this.h.content(), now);
         else if (code === 354) {
           // RFC 2920 §3.1: DATA accepted although no recipient was: send no content, just the terminator.
-          this.rejected = true;
           this.send(DISCARD, EMPTY_CONTENT, now);
         } else this.reject(now);
         return;

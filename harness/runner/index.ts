@@ -45,7 +45,8 @@ export interface RunSuitesOptions {
 
 /** targets/<name>/expectations.yaml for a named target ('postfix:3.7' → targets/postfix/...). */
 export function defaultExpectationsFile(targetName: string): string | undefined {
-  const base = targetName.split(':')[0]!;
+  // 'postfix:3.7' and 'postfix-native' are the same software as 'postfix'.
+  const base = targetName.split(':')[0]!.replace(/-native$/, '');
   if (!/^[a-z][a-z0-9-]*$/.test(base)) return undefined;
   const file = path.join(PACKAGE_ROOT, 'targets', base, 'expectations.yaml');
   return fs.existsSync(file) ? file : undefined;

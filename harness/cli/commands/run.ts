@@ -33,7 +33,7 @@ export function reportersFor(names: string[], out: string): Reporter[] {
 
 /** Where a target's expectations live: targets/<name>/expectations.yaml. */
 function defaultExpectationsPath(target: string): string {
-  const base = target.split(':')[0]!;
+  const base = target.split(':')[0]!.replace(/-native$/, '');
   if (!/^[a-z][a-z0-9-]*$/.test(base)) throw new UsageError(`name an expectations file for target ${target} with --expectations FILE`);
   return path.join(PACKAGE_ROOT, 'targets', base, 'expectations.yaml');
 }

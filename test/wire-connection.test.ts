@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { SmtpConnection } from '../harness/wire/connection.ts';
-import { dataContent } from '../harness/wire/serialize.ts';
+import { dataContent, dataContentChunks } from '../harness/wire/serialize.ts';
 import { isSmtpTestError } from '../harness/errors.ts';
 import { fakeServer, onLines, writeByteByByte, type FakeServer } from './helpers/fake-server.ts';
 
@@ -159,5 +159,16 @@ describe('serializer', () => {
 
   it('refuses a bare CR in content (a raw step is the way to send one)', () => {
     expect(() => dataContent('a\rb')).toThrow(TypeError);
+  });
+
+  it('makes filler in chunks that join to what dataContent makes of the same text', () => {
+    const head = 'Subject: big\n.dot line\n';
+    let whole = head;
+    for (let n = 0; whole.length - head.length < 5000; n++) whole += (`${n} ` + 'x'.repeat(40)).slice(0, 40) + '\n';
+    const chunks = [...dataContentChunks(head, { octets: 5000, lineLength: 40 }, 512)];
+    expect(chunks.length).toBeGreaterThan(5);
+    expect(Buffer.concat(chunks).equals(dataContent(whole))).toBe(true);
+    // Filler alone, and a filler shorter than one line.
+    expect(Buffer.concat([...dataContentChunks('', { octets: 1, lineLength: 3 })]).toString()).toBe('0 x\r\n.\r\n');
   });
 });

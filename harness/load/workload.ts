@@ -17,6 +17,7 @@ import { isSmtpTestError, SmtpTestError } from '../errors.ts';
 import { loadSuiteFile } from '../scenario/load.ts';
 import type { LoadedScenario, Step } from '../scenario/schema.ts';
 import { durationMs, judge, normaliseExpect } from '../runner/expect.ts';
+import { messageContent, sendContent } from '../runner/content.ts';
 import type { ClientHost } from './client.ts';
 import { LOAD_CLIENT } from './message.ts';
 import { ACCEPTED, FAILED, REJECTED } from './recorder.ts';
@@ -162,7 +163,7 @@ export class WorkloadClient {
       await conn.sendPipeline(step.pipeline.map(fill));
     } else if ('data' in step) {
       sent(PHASES.indexOf('eod'));
-      await conn.sendData(content(step.data, fill));
+      await sendContent(conn, messageContent(step.data, fill));
     } else if ('expect' in step) return expect(step.expect);
     else if ('wait' in step) await new Promise((r) => setTimeout(r, durationMs(step.wait, 1)));
     else if ('disconnect' in step) await conn.end(200);
@@ -181,12 +182,4 @@ export class WorkloadClient {
     }
     return undefined;
   }
-}
-
-function content(d: Extract<Step, { data: unknown }>['data'], fill: (t: string) => string): string {
-  if (typeof d === 'string') return fill(d);
-  let out = fill(d.text ?? '');
-  const len = d.lineLength ?? 76;
-  for (let n = 0; out.length < (d.text?.length ?? 0) + (d.size ?? 0); n++) out += (`${n} ` + 'x'.repeat(len)).slice(0, len) + '\n';
-  return out;
 }

@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { SmtpConnection, type ReadOutcome, type TranscriptEntry } from '../wire/connection.ts';
+import { messageContent, sendContent } from './content.ts';
 import { isSmtpTestError } from '../errors.ts';
 import type { LoadedScenario, Step } from '../scenario/schema.ts';
 import type { StartedTarget } from '../../targets/types.ts';
@@ -108,7 +109,7 @@ async function runStep(step: Step, conn: SmtpConnection, ctx: ScenarioContext, v
   if ('send' in step) await sendOrFail(conn, () => conn.send(fill(step.send, vars)));
   else if ('raw' in step) await sendOrFail(conn, () => conn.sendRaw(fill(step.raw, vars)));
   else if ('pipeline' in step) await sendOrFail(conn, () => conn.sendPipeline(step.pipeline.map((l) => fill(l, vars))));
-  else if ('data' in step) await sendOrFail(conn, () => conn.sendData(messageContent(step.data, vars, sizeLimit(ctx))));
+  else if ('data' in step) await sendOrFail(conn, () => sendContent(conn, messageContent(step.data, (t) => fill(t, vars), sizeLimit(ctx))));
   else if ('wait' in step) await sleep(durationMs(step.wait, ctx.options.timeoutScale));
   else if ('expect' in step) await expectOn(conn, normaliseExpect(step.expect, ctx.options.profile), ctx);
   else if ('disconnect' in step) await conn.end(200);
@@ -219,24 +220,6 @@ function sizeLimit(ctx: ScenarioContext): number | undefined {
   const advertised = Number(ctx.capabilities.keywords['SIZE']?.[0]);
   if (Number.isSafeInteger(advertised) && advertised > 0) return advertised;
   return ctx.target.facts.sizeLimit || undefined;
-}
-
-function messageContent(d: Extract<Step, { data: unknown }>['data'], v: Vars, limit?: number): string {
-  if (typeof d === 'string') return fill(d, v);
-  let out = fill(d.text ?? '', v);
-  const size = d.overLimit !== undefined && limit !== undefined ? limit + d.overLimit : d.size;
-  if (size) {
-    // Numbered filler lines, so a lost or duplicated line shows in a read-back.
-    const len = d.lineLength ?? 76;
-    let n = 0;
-    let filler = '';
-    while (filler.length < size) {
-      const head = `${n++} `;
-      filler += (head + 'x'.repeat(Math.max(0, len - head.length))).slice(0, len) + '\n';
-    }
-    out += filler;
-  }
-  return out;
 }
 
 function stepText(step: Step): string {

@@ -9,7 +9,7 @@ import tls from 'node:tls';
 import { performance } from 'node:perf_hooks';
 import { SmtpTestError } from '../errors.ts';
 import { ReplyParser, type Reply, type ReplyError, type ReplyParserLimits } from './reply.ts';
-import { commandLine, dataContent, pipelineBatch } from './serialize.ts';
+import { commandLine, dataContent, dataContentChunks, pipelineBatch, type Filler } from './serialize.ts';
 
 export interface ConnectOptions {
   host: string;
@@ -121,6 +121,15 @@ export class SmtpConnection {
   /** Sends message content, dot-stuffed and terminated (RFC 5321 §4.5.2). */
   sendData(content: string | Buffer): Promise<void> {
     return this.write(dataContent(content));
+  }
+
+  /**
+   * Sends message content followed by generated filler (see
+   * dataContentChunks), one chunk per write, each after the last has gone to
+   * the kernel: large content flows under TCP back-pressure.
+   */
+  async sendDataWithFiller(head: string, filler: Filler): Promise<void> {
+    for (const chunk of dataContentChunks(head, filler)) await this.write(chunk);
   }
 
   /** Sends exactly these octets: no CRLF added, no stuffing. Strings are latin1. */

@@ -31,7 +31,14 @@ export function pipelineBatch(texts: readonly string[]): Buffer {
  */
 export function dataContent(content: string | Buffer): Buffer {
   const text = typeof content === 'string' ? content : content.toString('latin1');
-  if (text === '') return Buffer.from('.' + CRLF, 'latin1');
+  if (text === '') return Buffer.from(TERMINATOR, 'latin1');
+  return Buffer.from(stuffedLines(text) + TERMINATOR, 'latin1');
+}
+
+const TERMINATOR = '.' + CRLF;
+
+/** Text → its lines, each CRLF-ended and dot-stuffed; no terminator. */
+function stuffedLines(text: string): string {
   const lines = text.split(/\r?\n/);
   // A trailing line ending leaves one empty element after split: it is not an extra line.
   if (lines[lines.length - 1] === '') lines.pop();
@@ -44,7 +51,40 @@ export function dataContent(content: string | Buffer): Buffer {
     }
     out += (line.startsWith('.') ? '.' : '') + line + CRLF;
   }
-  return Buffer.from(out + '.' + CRLF, 'latin1');
+  return out;
+}
+
+/** Generated bulk content: numbered lines, so a lost or duplicated line shows in a read-back. */
+export interface Filler {
+  /** Filler octets counted with one-octet (LF) line endings: the content is at least this long. */
+  octets: number;
+  /** Octets per line before its ending. */
+  lineLength: number;
+}
+
+/**
+ * Message content with generated filler, as wire chunks of about
+ * `chunkOctets`: `head` (stuffed like dataContent), the filler lines "0 xxx",
+ * "1 xxx", ... each `lineLength` octets, then the terminator. Made a chunk at
+ * a time so that tens of megabytes for a SIZE probe (RFC 1870 §4) neither sit
+ * in memory at once nor block the event loop that other sessions share.
+ * Filler lines start with a digit, so they never need stuffing.
+ */
+export function* dataContentChunks(head: string, filler: Filler, chunkOctets = 1 << 20): Generator<Buffer> {
+  let out = head === '' ? '' : stuffedLines(head);
+  let made = 0;
+  let n = 0;
+  const len = Math.max(1, filler.lineLength);
+  while (made < filler.octets) {
+    const label = `${n++} `;
+    out += (label + 'x'.repeat(Math.max(0, len - label.length))).slice(0, len) + CRLF;
+    made += len + 1;
+    if (out.length >= chunkOctets) {
+      yield Buffer.from(out, 'latin1');
+      out = '';
+    }
+  }
+  yield Buffer.from(out + TERMINATOR, 'latin1');
 }
 
 /** Content for BDAT (RFC 3030 §2): no stuffing, no terminator; CRLF line endings. */

@@ -140,6 +140,21 @@ describe('smtptest run --config', () => {
     expect(fs.existsSync(path.join(dir, 'out'))).toBe(false);
     expect((await capture(['run', '--config', path.join(dir, 'missing.yaml')])).code).toBe(2);
   });
+
+  it('smtptest load takes its options from the load section; flags win; an unknown key is exit 2', async () => {
+    const dir = tmp();
+    const file = path.join(dir, 'smtptest.config.yaml');
+    const json = path.join(dir, 'load.json');
+    fs.writeFileSync(file, `load:\n  connections: 2\n  messages: 12\n  json: ${JSON.stringify(json)}\n  progress: false\n`);
+    expect((await capture(['load', '--config', file])).code).toBe(0);
+    const first = JSON.parse(fs.readFileSync(json, 'utf8'));
+    expect(first.connections).toBe(2);
+    expect(first.messages.total).toBe(12);
+    expect((await capture(['load', '--config', file, '--messages', '5'])).code).toBe(0);
+    expect(JSON.parse(fs.readFileSync(json, 'utf8')).messages.total).toBe(5);
+    fs.writeFileSync(file, 'load:\n  conections: 2\n');
+    expect((await capture(['load', '--config', file])).code).toBe(2);
+  });
 });
 
 describe('docs/examples', () => {

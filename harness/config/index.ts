@@ -64,11 +64,9 @@ export function argsFor(command: ConfigCommand, cfg: LoadedConfig): Args {
 export function withConfig<T>(y: Argv<T>, command: ConfigCommand): Argv<T & { config: string | undefined }> {
   let pending: SmtpTestError | undefined;
   return y
-    .option('config', {
-      type: 'string',
-      describe: `config file (default: ./${CONFIG_FILES[0]} when present; --config '' for none)`,
-    })
-    .config('config', (file: string) => {
+    .option('config', { type: 'string' })
+    // yargs sets the option's description from .config()'s second argument.
+    .config('config', `config file (default: ./${CONFIG_FILES[0]} when present; --config '' for none)`, (file: string) => {
       pending = undefined;
       try {
         return argsFor(command, loadConfigFile(file));

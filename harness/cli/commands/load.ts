@@ -6,13 +6,15 @@ import { runLoad } from '../../load/index.ts';
 import { formatProgress, formatResult } from '../../load/console.ts';
 import { writeLoadJUnit } from '../../load/junit.ts';
 import { EXIT, type SetExit } from '../shared.ts';
+import { withConfig } from '../../config/index.ts';
 
 export function loadCommand(y: Argv, setExit: SetExit): Argv {
   return y.command(
     'load',
     'load-test a target: per-phase latency percentiles, throughput, errors (closed or open loop)',
     (y) =>
-      y
+      withConfig(
+        y
         .option('target', { alias: 't', type: 'string', default: 'sink', describe: "target: 'sink[:OPTIONS]', 'embedded', smtp://host:port, smtps://host:port" })
         .option('connections', { alias: 'c', type: 'number', default: 10, describe: 'concurrent connections' })
         .option('messages', { alias: 'm', type: 'number', describe: 'messages to send (after warm-up)' })
@@ -32,6 +34,8 @@ export function loadCommand(y: Argv, setExit: SetExit): Argv {
         .option('assert', { type: 'string', array: true, describe: "pass/fail check, e.g. 'p99.eod<200ms' 'errors<0.1%' 'rate>=500/s' (exit 1 if one fails)" })
         .option('progress', { type: 'boolean', default: true, describe: 'live progress line on a TTY (--no-progress to hide)' })
         .option('seed', { type: 'number', default: 1, describe: 'seed for sizes and distributions' }),
+        'load',
+      ),
     async (a) => {
       const tty = a.progress && process.stderr.isTTY;
       const result = await runLoad({

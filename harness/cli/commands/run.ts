@@ -46,7 +46,7 @@ export function runCommand(y: Argv, setExit: SetExit): Argv {
       (y) =>
         withConfig(selection(y), 'run')
           .option('target', { alias: 't', type: 'string', default: 'embedded', describe: "target: 'embedded', smtp://host:port, smtps://host:port" })
-          .option('reporter', { alias: 'r', type: 'string', array: true, default: ['console,junit,json'], describe: 'console, junit, json (comma-separated)' })
+          .option('reporter', { alias: 'r', type: 'string', array: true, default: ['console,junit,json'], describe: 'console, junit, json, html (comma-separated; html writes report.html)' })
           .option('out', { alias: 'o', type: 'string', default: 'reports/out', describe: 'directory for junit.xml and results.json' })
           .option('concurrency', { alias: 'c', type: 'number', default: 8, describe: 'scenarios run at once' })
           .option('timeout-scale', {

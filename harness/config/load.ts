@@ -5,10 +5,10 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { LineCounter, parseDocument, isNode, isMap, isScalar, type Document } from 'yaml';
-import type { z } from 'zod';
+import { LineCounter, parseDocument } from 'yaml';
 import { SmtpTestError } from '../errors.ts';
 import { formatProblem, type ScenarioProblem } from '../scenario/load.ts';
+import { describeIssue, excerpt, issueOffset } from '../scenario/yaml-issues.ts';
 import { ConfigSchema, type LoadedConfig } from './schema.ts';
 
 export const CONFIG_FILES = ['smtptest.config.yaml', 'smtptest.config.yml'];
@@ -51,7 +51,7 @@ export function parseConfigYaml(source: string, file: string): LoadedConfig {
   if (doc.errors.length > 0) throw new ConfigFileError(doc.errors.map((e) => at(e.pos[0], `YAML: ${e.message.split('\n')[0]}`)));
   const parsed = ConfigSchema.safeParse(doc.toJS() ?? {});
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => at(offsetOf(doc, issue), describe(issue)));
+    const problems = parsed.error.issues.map((issue) => at(issueOffset(doc, issue), describeIssue(issue)));
     throw new ConfigFileError(problems.sort((a, b) => a.line - b.line || a.col - b.col));
   }
   const dir = path.dirname(path.resolve(file));
@@ -69,43 +69,4 @@ export function parseConfigYaml(source: string, file: string): LoadedConfig {
 /** A suite spec that names a path (has a slash or a suite extension) is relative to the config; a bare name stays a name. */
 function resolveSuiteSpec(spec: string, dir: string): string {
   return spec.includes('/') || /\.(ya?ml|ts)$/.test(spec) ? path.resolve(dir, spec) : spec;
-}
-
-function describe(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'unrecognized_keys') return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `'${k}'`).join(', ')}`;
-  if (issue.code === 'invalid_key' && issue.issues[0]) return `key '${String(issue.path[issue.path.length - 1])}': ${describe(issue.issues[0] as z.core.$ZodIssue)}`;
-  if (issue.code === 'invalid_union') {
-    const inner = issue.errors.flat().find((e) => e.code !== 'invalid_type') ?? issue.errors.flat()[0];
-    if (inner) return describe(inner);
-  }
-  return issue.message;
-}
-
-/** The deepest YAML node on the issue's path that exists; an unknown key or a bad record key points at the key. */
-function offsetOf(doc: Document, issue: z.core.$ZodIssue): number {
-  const p = issue.path.map((k) => (typeof k === 'symbol' ? String(k) : k));
-  const keyNamed = (mapPath: (string | number)[], key: unknown): number => {
-    const map = mapPath.length ? doc.getIn(mapPath, true) : doc.contents;
-    if (!isMap(map)) return -1;
-    const pair = map.items.find((it) => isScalar(it.key) && it.key.value === key);
-    return pair && isNode(pair.key) && pair.key.range ? pair.key.range[0] : -1;
-  };
-  if (issue.code === 'unrecognized_keys' && issue.keys[0]) {
-    const off = keyNamed(p, issue.keys[0]);
-    if (off >= 0) return off;
-  }
-  if (issue.code === 'invalid_key' || (issue.code === 'invalid_format' && p.length > 0 && doc.getIn(p, true) === undefined)) {
-    const off = keyNamed(p.slice(0, -1), p[p.length - 1]);
-    if (off >= 0) return off;
-  }
-  for (let n = p.length; n >= 0; n--) {
-    const node = n === 0 ? doc.contents : doc.getIn(p.slice(0, n), true);
-    if (isNode(node) && node.range) return node.range[0];
-  }
-  return 0;
-}
-
-function excerpt(source: string, line: number, col: number): string {
-  const text = source.split(/\r?\n/)[line - 1] ?? '';
-  return `  ${text}\n  ${' '.repeat(Math.max(0, col - 1))}^`;
 }

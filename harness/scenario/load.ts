@@ -7,10 +7,10 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
-import type { z } from 'zod';
+import { LineCounter, parseDocument, isNode } from 'yaml';
 import { SmtpTestError } from '../errors.ts';
 import { SuiteSchema, type LoadedScenario, type Suite } from './schema.ts';
+import { describeIssue, excerpt, issueOffset, nodeOffset } from './yaml-issues.ts';
 
 export interface ScenarioProblem {
   file: string;
@@ -52,7 +52,7 @@ export function parseSuiteYaml(source: string, file: string): Suite {
   }
   const parsed = SuiteSchema.safeParse(doc.toJS());
   if (!parsed.success) {
-    throw new ScenarioFileError(parsed.error.issues.map((issue) => at(offsetOf(doc, issue), describe(issue))));
+    throw new ScenarioFileError(parsed.error.issues.map((issue) => at(issueOffset(doc, issue), describeIssue(issue))));
   }
   const suiteName = parsed.data.suite ?? path.basename(file).replace(/\.ya?ml$/, '');
   const scenarios = parsed.data.scenarios.map((s, i): LoadedScenario => {
@@ -71,7 +71,7 @@ async function loadModuleSuite(file: string): Promise<Suite> {
   const parsed = SuiteSchema.safeParse(mod.default);
   if (!parsed.success) {
     throw new ScenarioFileError(
-      parsed.error.issues.map((issue) => ({ file, line: 0, col: 0, message: `${issue.path.join('.')}: ${describe(issue)}` })),
+      parsed.error.issues.map((issue) => ({ file, line: 0, col: 0, message: `${issue.path.join('.')}: ${describeIssue(issue)}` })),
     );
   }
   const suiteName = parsed.data.suite ?? path.basename(file).replace(/\.(ts|js)$/, '');
@@ -114,41 +114,4 @@ export async function loadSuites(files: string[]): Promise<Suite[]> {
   }
   if (problems.length) throw new ScenarioFileError(problems);
   return suites;
-}
-
-function describe(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'unrecognized_keys') return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `'${k}'`).join(', ')}`;
-  if (issue.code === 'invalid_union') {
-    // Name the closest branch's complaint rather than "invalid input".
-    const inner = issue.errors.flat().find((e) => e.code !== 'invalid_type') ?? issue.errors.flat()[0];
-    if (inner) return describe(inner);
-  }
-  return issue.message;
-}
-
-/** The deepest YAML node on the issue's path that exists (an unknown key points at the key itself). */
-function offsetOf(doc: Document, issue: z.core.$ZodIssue): number {
-  const p = issue.path.map((k) => (typeof k === 'symbol' ? String(k) : k));
-  if (issue.code === 'unrecognized_keys' && issue.keys[0]) {
-    const map = doc.getIn(p, true);
-    if (map && typeof map === 'object' && 'items' in map) {
-      const pair = (map.items as { key: unknown }[]).find((it) => isNode(it.key) && (it.key as { value?: unknown }).value === issue.keys[0]);
-      if (pair && isNode(pair.key) && pair.key.range) return pair.key.range[0];
-    }
-  }
-  for (let n = p.length; n >= 0; n--) {
-    const off = nodeOffset(doc, p.slice(0, n));
-    if (off >= 0) return off;
-  }
-  return 0;
-}
-
-function nodeOffset(doc: Document, p: (string | number)[]): number {
-  const node = p.length === 0 ? doc.contents : doc.getIn(p, true);
-  return isNode(node) && node.range ? node.range[0] : -1;
-}
-
-function excerpt(source: string, line: number, col: number): string {
-  const text = source.split(/\r?\n/)[line - 1] ?? '';
-  return `  ${text}\n  ${' '.repeat(Math.max(0, col - 1))}^`;
 }

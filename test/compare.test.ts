@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../harness/cli/index.ts';
+import { runCli } from './helpers/cli.ts';
 import { compareConformance, compareLoad, type LoadComparison, type MetricDelta } from '../reports/compare/index.ts';
 import { conformanceRun, synthLoad } from './report-fixtures.ts';
 
@@ -123,19 +123,7 @@ describe('smtptest compare (CLI)', () => {
     fs.writeFileSync(f, JSON.stringify(data));
     return f;
   };
-  const quiet = async (argv: string[]) => {
-    const out = process.stdout.write;
-    const err = process.stderr.write;
-    let text = '';
-    process.stdout.write = ((s: string) => ((text += s), true)) as typeof process.stdout.write;
-    process.stderr.write = ((s: string) => ((text += s), true)) as typeof process.stderr.write;
-    try {
-      return { code: await main(argv), text };
-    } finally {
-      process.stdout.write = out;
-      process.stderr.write = err;
-    }
-  };
+  const quiet = runCli;
 
   it('exits 1 on a load regression, 0 without, and writes JSON and HTML', async () => {
     const base = write('base-load.json', synthLoad({ seed: 1 }));

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../harness/cli/index.ts';
+import { runCli } from './helpers/cli.ts';
 import { argsFor, ConfigFileError, findConfigFile, loadConfigFile, parseConfigYaml } from '../harness/config/index.ts';
 import { isSmtpTestError } from '../harness/errors.ts';
 import type { RunResult } from '../harness/runner/types.ts';
@@ -98,19 +98,7 @@ describe('config file', () => {
 });
 
 describe('smtptest run --config', () => {
-  const capture = async (argv: string[]) => {
-    const out = process.stdout.write;
-    const err = process.stderr.write;
-    let text = '';
-    process.stdout.write = ((s: string) => ((text += s), true)) as typeof process.stdout.write;
-    process.stderr.write = ((s: string) => ((text += s), true)) as typeof process.stderr.write;
-    try {
-      return { code: await main(argv), text };
-    } finally {
-      process.stdout.write = out;
-      process.stderr.write = err;
-    }
-  };
+  const capture = runCli;
 
   it('takes target, suites, grep, reporters and out from the file; flags win', async () => {
     const dir = tmp();

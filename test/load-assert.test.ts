@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../harness/cli/index.ts';
+import { runCli } from './helpers/cli.ts';
 import { evaluate, parseAssertion } from '../harness/load/assert.ts';
 import { runLoad } from '../harness/load/index.ts';
 import { LoadResultSchema, type LoadResult } from '../harness/load/types.ts';
@@ -79,16 +79,8 @@ describe('smtptest load (CLI)', () => {
   const run = async (...asserts: string[]) => {
     const json = path.join(dir, 'load.json');
     const junit = path.join(dir, 'junit.xml');
-    const out: string[] = [];
-    const write = process.stdout.write;
-    process.stdout.write = ((s: string) => (out.push(String(s)), true)) as typeof process.stdout.write;
-    let code: number;
-    try {
-      code = await main(['load', '-t', 'sink', '-c', '2', '-m', '200', '--no-progress', '--json', json, '--junit', junit, ...asserts.flatMap((a) => ['--assert', a])]);
-    } finally {
-      process.stdout.write = write;
-    }
-    return { code, json: JSON.parse(fs.readFileSync(json, 'utf8')) as unknown, junit: new XMLParser({ ignoreAttributes: false }).parse(fs.readFileSync(junit, 'utf8')), out: out.join('') };
+    const { code, text } = await runCli(['load', '-t', 'sink', '-c', '2', '-m', '200', '--no-progress', '--json', json, '--junit', junit, ...asserts.flatMap((a) => ['--assert', a])]);
+    return { code, json: JSON.parse(fs.readFileSync(json, 'utf8')) as unknown, junit: new XMLParser({ ignoreAttributes: false }).parse(fs.readFileSync(junit, 'utf8')), out: text };
   };
 
   it('exits 0 when every assertion holds, and writes a valid JSON', async () => {
@@ -111,12 +103,6 @@ describe('smtptest load (CLI)', () => {
   });
 
   it('exits 2 on a malformed assertion, before any load', async () => {
-    const err = process.stderr.write;
-    process.stderr.write = (() => true) as typeof process.stderr.write;
-    try {
-      expect(await main(['load', '-t', 'sink', '-m', '10', '--assert', 'p99.eod'])).toBe(2);
-    } finally {
-      process.stderr.write = err;
-    }
+    expect((await runCli(['load', '-t', 'sink', '-m', '10', '--assert', 'p99.eod'])).code).toBe(2);
   });
 });

@@ -13,7 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { main } from '../harness/cli/index.ts';
+import { runCli } from './helpers/cli.ts';
 import { runSuites } from '../harness/runner/index.ts';
 import { runLoad } from '../harness/load/index.ts';
 import type { RunResult } from '../harness/runner/types.ts';
@@ -96,13 +96,7 @@ function browserTests(): void {
       return f;
     });
     html = path.join(dir, 'report.html');
-    const write = process.stdout.write;
-    process.stdout.write = (() => true) as typeof process.stdout.write;
-    try {
-      expect(await main(['report', ...files, '-o', html])).toBe(0);
-    } finally {
-      process.stdout.write = write;
-    }
+    expect((await runCli(['report', ...files, '-o', html])).code).toBe(0);
 
     context = await chromium.launchPersistentContext(path.join(dir, 'profile'), {
       executablePath: CHROMIUM,

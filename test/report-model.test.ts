@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../harness/cli/index.ts';
+import { runCli } from './helpers/cli.ts';
 import { buildReportModel, renderHtml, type ReportModel } from '../reports/html/index.ts';
 import { spectrumPercentiles } from '../reports/html/load-model.ts';
 import { compareConformance } from '../reports/compare/index.ts';
@@ -131,15 +131,9 @@ describe('rendered page', () => {
     fs.writeFileSync(a, JSON.stringify(conformanceRun('a')));
     fs.writeFileSync(l, JSON.stringify(synthLoad({ seed: 1, intervals: 6 })));
     const out = path.join(dir, 'r.html');
-    const write = process.stdout.write;
-    process.stdout.write = (() => true) as typeof process.stdout.write;
-    try {
-      expect(await main(['report', a, l, '-o', out, '--title', 'T'])).toBe(0);
-      fs.writeFileSync(path.join(dir, 'junk.json'), '{"hello": 1}');
-      expect(await main(['report', path.join(dir, 'junk.json'), '-o', out])).toBe(2);
-    } finally {
-      process.stdout.write = write;
-    }
+    expect((await runCli(['report', a, l, '-o', out, '--title', 'T'])).code).toBe(0);
+    fs.writeFileSync(path.join(dir, 'junk.json'), '{"hello": 1}');
+    expect((await runCli(['report', path.join(dir, 'junk.json'), '-o', out])).code).toBe(2);
     const page = fs.readFileSync(out, 'utf8');
     expect(page).toContain('<title>T</title>');
     expect(page).toContain('id="load"');

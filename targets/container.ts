@@ -24,10 +24,10 @@ import {
 import type Dockerode from 'dockerode';
 import { SmtpTestError, isSmtpTestError } from '../harness/errors.ts';
 import { onProcessExit } from './cleanup.ts';
-import { checkToken, toMessages, type MaildirFile, type MaildirMessage } from './maildir.ts';
-import { CONTAINER_MAILDIR, mtaFacts, timeoutSeconds, type MtaSpec } from './mta.ts';
+import { checkToken, type MaildirFile } from './maildir.ts';
+import { CONTAINER_MAILDIR, mtaFacts, mtaMailbox, timeoutSeconds, type MtaSpec } from './mta.ts';
 import { waitForGreeting } from './ready.ts';
-import type { Mailbox, StartedTarget, TargetStartOptions } from './types.ts';
+import type { StartedTarget, TargetStartOptions } from './types.ts';
 
 const LABEL_INSTANCE = 'org.smtptest.instance';
 const LABEL_OWNER = 'org.smtptest.owner';
@@ -140,7 +140,7 @@ export async function startContainerTarget(spec: MtaSpec, name: string, opts: Ta
     tls: 'none',
     description: `${spec.product} ${version} (Debian bookworm) in container ${spec.image}`,
     facts: mtaFacts(spec, timeoutS),
-    mailbox: new ContainerMailbox(started, spec),
+    mailbox: mtaMailbox(spec, (token) => readContainerMaildir(started, spec, token)),
     stop() {
       stopping ??= (async () => {
         try {
@@ -157,39 +157,27 @@ export async function startContainerTarget(spec: MtaSpec, name: string, opts: Ta
 }
 
 /**
- * Reads the image's maildir through `exec`: files containing the token, as
+ * The image's maildir, read through `exec`: files containing the token, as
  * base64 (exec output is text). One exec per find().
  */
-class ContainerMailbox implements Mailbox {
-  readonly addedHeaders: readonly string[];
-  readonly deliveryHeaders: readonly string[];
-  constructor(
-    private readonly container: StartedTestContainer,
-    private readonly spec: MtaSpec,
-  ) {
-    this.addedHeaders = spec.addedHeaders;
-    this.deliveryHeaders = spec.deliveryHeaders;
+async function readContainerMaildir(container: StartedTestContainer, spec: MtaSpec, token: string): Promise<MaildirFile[]> {
+  checkToken(token);
+  const script = [
+    'cd "$1" || exit 3',
+    'LC_ALL=C grep -rlF -- "$2" new cur | while IFS= read -r f; do',
+    '  printf "%s %s %s\\n" "$(stat -c %.9Y "$f")" "$f" "$(base64 -w0 "$f")"',
+    'done',
+  ].join('\n');
+  const r = await container.exec(['sh', '-c', script, 'sh', CONTAINER_MAILDIR, token]);
+  if (r.exitCode !== 0 && r.stdout === '') {
+    throw new SmtpTestError('E_TARGET', `reading ${spec.image}'s maildir failed (exit ${r.exitCode}): ${r.stderr.trim()}`);
   }
-
-  async find(token: string): Promise<MaildirMessage[]> {
-    checkToken(token);
-    const script = [
-      'cd "$1" || exit 3',
-      'LC_ALL=C grep -rlF -- "$2" new cur | while IFS= read -r f; do',
-      '  printf "%s %s %s\\n" "$(stat -c %.9Y "$f")" "$f" "$(base64 -w0 "$f")"',
-      'done',
-    ].join('\n');
-    const r = await this.container.exec(['sh', '-c', script, 'sh', CONTAINER_MAILDIR, token]);
-    if (r.exitCode !== 0 && r.stdout === '') {
-      throw new SmtpTestError('E_TARGET', `reading ${this.spec.image}'s maildir failed (exit ${r.exitCode}): ${r.stderr.trim()}`);
-    }
-    const files: MaildirFile[] = [];
-    for (const line of r.stdout.split('\n')) {
-      const [mtime, file, b64] = line.split(' ');
-      if (mtime && file && b64 !== undefined) files.push({ file, mtimeMs: Number(mtime) * 1000, stored: Buffer.from(b64, 'base64') });
-    }
-    return toMessages(files, this.spec.envelope);
+  const files: MaildirFile[] = [];
+  for (const line of r.stdout.split('\n')) {
+    const [mtime, file, b64] = line.split(' ');
+    if (mtime && file && b64 !== undefined) files.push({ file, mtimeMs: Number(mtime) * 1000, stored: Buffer.from(b64, 'base64') });
   }
+  return files;
 }
 
 async function removeByLabel(client: ContainerRuntimeClient, instance: string): Promise<void> {

@@ -3,8 +3,8 @@
  * the headers it adds on delivery, where it records the envelope, its limits.
  * The configuration itself is in targets/postfix/ and targets/exim/.
  */
-import type { EnvelopeHeaders } from './maildir.ts';
-import type { TargetFacts } from './types.ts';
+import { toMessages, type EnvelopeHeaders, type MaildirFile } from './maildir.ts';
+import type { Mailbox, TargetFacts } from './types.ts';
 
 export type MtaKind = 'postfix' | 'exim';
 
@@ -54,6 +54,19 @@ export const EXIM: MtaSpec = {
   envelope: { sender: 'return-path', recipients: 'envelope-to' },
   sizeLimit: 52_428_800,
 };
+
+/**
+ * The Mailbox of an MTA target: `read` lists the maildir files that contain
+ * a token (from the container or the host); the spec says which headers the
+ * MTA adds and which carry the envelope.
+ */
+export function mtaMailbox(spec: MtaSpec, read: (token: string) => Promise<MaildirFile[]>): Mailbox {
+  return {
+    addedHeaders: spec.addedHeaders,
+    deliveryHeaders: spec.deliveryHeaders,
+    find: async (token) => toMessages(await read(token), spec.envelope),
+  };
+}
 
 /** The server's idle timeout in seconds for a timeoutScale; undefined keeps the MTA's default. */
 export function timeoutSeconds(scale: number | undefined): number | undefined {

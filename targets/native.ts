@@ -12,10 +12,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { SmtpTestError, isSmtpTestError } from '../harness/errors.ts';
 import { onProcessExit } from './cleanup.ts';
-import { readLocalMaildir, toMessages, type MaildirMessage } from './maildir.ts';
-import { mtaFacts, timeoutSeconds, type MtaSpec } from './mta.ts';
+import { readLocalMaildir } from './maildir.ts';
+import { mtaFacts, mtaMailbox, timeoutSeconds, type MtaSpec } from './mta.ts';
 import { freeLoopbackPort, waitForGreeting } from './ready.ts';
-import type { Mailbox, StartedTarget, TargetStartOptions } from './types.ts';
+import type { StartedTarget, TargetStartOptions } from './types.ts';
 
 /** Where scripts/install-native-mtas puts Exim and the TLS certificate. */
 export const OPT_DIR = process.env.SMTPTEST_OPT ?? '/opt/smtptest';
@@ -100,7 +100,7 @@ function started(
     tls: 'none',
     description,
     facts: mtaFacts(spec, timeoutS),
-    mailbox: new NativeMailbox(maildir, spec),
+    mailbox: mtaMailbox(spec, (token) => readLocalMaildir(maildir, token)),
     stop() {
       stopping ??= (async () => {
         await daemon.stop(STOP_TIMEOUT_MS);
@@ -110,21 +110,6 @@ function started(
       return stopping;
     },
   };
-}
-
-class NativeMailbox implements Mailbox {
-  readonly addedHeaders: readonly string[];
-  readonly deliveryHeaders: readonly string[];
-  constructor(
-    private readonly maildir: string,
-    private readonly spec: MtaSpec,
-  ) {
-    this.addedHeaders = spec.addedHeaders;
-    this.deliveryHeaders = spec.deliveryHeaders;
-  }
-  async find(token: string): Promise<MaildirMessage[]> {
-    return toMessages(await readLocalMaildir(this.maildir, token), this.spec.envelope);
-  }
 }
 
 /**

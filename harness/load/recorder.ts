@@ -38,15 +38,8 @@ export interface RecorderSnapshot {
   lastEndEpoch: number;
 }
 
-interface Interval {
-  index: number;
-  started: number;
-  accepted: number;
-  rejected: number;
-  failed: number;
-  replies: [number, number, number, number];
-  backlog: number;
-}
+/** The interval being filled; its latency histogram is kept apart until it closes. */
+type Interval = Omit<IntervalSnapshot, 'latency'>;
 
 /** One histogram per phase, plus the whole transaction (corrected) and service time. */
 export class HistogramSet {

@@ -7,6 +7,8 @@
  * assumes normality (autocannon-compare's t-test on means does).
  */
 
+import { mulberry32 } from '../../harness/load/random.ts';
+
 export interface MannWhitney {
   method: 'mann-whitney-u';
   /** U of the first sample (`a`): how often an `a` value exceeds a `b` value (ties count half). */
@@ -129,17 +131,8 @@ export function hodgesLehmann(base: readonly number[], current: readonly number[
   return median(diffs);
 }
 
-/** mulberry32: a small seeded PRNG so bootstrap intervals are reproducible. */
-export function seededRandom(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded PRNG (mulberry32), so bootstrap intervals are reproducible. */
+export const seededRandom = mulberry32;
 
 export interface BootstrapInterval {
   method: 'bootstrap-percentile';

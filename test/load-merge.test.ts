@@ -45,6 +45,31 @@ describe('the hot-path recorder', () => {
     expect(h.totalCount).toBe(values.length);
     expect(encode(h)).toBe(encode(ref));
   });
+
+  it('gives the statistics hdr-histogram-js gives, and its buckets add exactly', () => {
+    const rng = mulberry32(5);
+    const cases: number[][] = [[], [0], [0, 0.001], [2.047, 2.048, 2.049], [3_600_000]];
+    // Skewed (1 µs .. ~1 h), narrow (5.000–5.100 ms: one or two buckets deep) and bimodal samples.
+    cases.push(Array.from({ length: 30_000 }, () => Math.exp(rng() * 22) / 1000));
+    cases.push(Array.from({ length: 10_000 }, () => 5 + rng() / 10));
+    cases.push(Array.from({ length: 10_001 }, (_, i) => (i % 100 === 0 ? 900 + rng() * 200 : 0.2 + rng())));
+    for (const values of cases) {
+      const fast = new FastHistogram();
+      const ref = newHistogram();
+      const parts = [new FastHistogram(), new FastHistogram(), new FastHistogram()];
+      values.forEach((ms, i) => {
+        fast.recordMs(ms);
+        recordMs(ref, ms);
+        parts[i % 3]!.recordMs(ms);
+      });
+      // Against the histogram as it comes out of an encoding (which keeps buckets, not the exact minimum).
+      expect(fast.stats(), `${values.length} values`).toEqual(stats(decode(encode(ref))));
+      const merged = new FastHistogram();
+      for (const p of parts) merged.add(p.sparse());
+      expect(merged.sparse()).toEqual(fast.sparse());
+      expect(merged.encode()).toBe(encode(ref));
+    }
+  });
 });
 
 describe('--workers', () => {

@@ -1,9 +1,11 @@
 /**
  * A recorder with the exact bucket layout of an HdrHistogram of 1 µs to
- * 1 hour at 3 significant digits, doing only what the hot path needs: one
- * index computation and one increment. toHdr() moves the counts into a real
- * hdr-histogram-js histogram, bucket for bucket, so percentiles, encoding
- * and merging are the library's.
+ * 1 hour at 3 significant digits, doing on the hot path only one index
+ * computation and one increment. Between threads it travels as its non-zero
+ * buckets (`sparse()`), which add exactly; `stats()` gives the figures
+ * hdr-histogram-js would give for the same counts (its percentile rounding,
+ * its median-equivalent mean), in one pass; toHdr() moves the counts into a
+ * real hdr-histogram-js histogram, bucket for bucket, for the encoding.
  *
  * Layout (HdrHistogram's): 2048 sub-buckets (3 digits), half-count 1024,
  * unit magnitude 0; bucket = 21 - clz32(v | 2047) for v < 2^32,
@@ -11,6 +13,13 @@
  */
 import type { Histogram } from 'hdr-histogram-js';
 import { encode, HIGHEST_US, newHistogram } from './histograms.ts';
+import type { LatencyStats } from './types.ts';
+
+/** Non-zero buckets, ascending: what crosses a worker boundary and merges exactly. */
+export interface SparseCounts {
+  idx: number[];
+  n: number[];
+}
 
 const indexOf = (v: number): number => {
   const bucket = 21 - Math.clz32(v | 2047);
@@ -26,6 +35,14 @@ const valueOf = (i: number): number => {
   }
   return sub * 2 ** bucket;
 };
+
+/** Width of bucket i's range of equivalent values (hdr's sizeOfEquivalentValueRange). */
+const sizeOf = (i: number): number => 2 ** Math.max(0, (i >> 10) - 1);
+
+/** hdr-histogram-js's ulp(), for its percentile rounding. */
+const ulp = (x: number): number => 2 ** (Math.floor(Math.log2(x)) - 52);
+
+const ms = (us: number) => Math.round(us) / 1000;
 
 const LENGTH = indexOf(HIGHEST_US) + 1;
 
@@ -56,6 +73,66 @@ export class FastHistogram {
   reset(): void {
     this.counts.fill(0);
     this.count = 0;
+  }
+
+  /** The non-zero buckets. */
+  sparse(): SparseCounts {
+    const idx: number[] = [];
+    const n: number[] = [];
+    const c = this.counts;
+    for (let i = 0; i < c.length; i++) {
+      if (c[i]) {
+        idx.push(i);
+        n.push(c[i]!);
+      }
+    }
+    return { idx, n };
+  }
+
+  /** Adds another histogram's buckets (exact: counts add). */
+  add(s: SparseCounts): void {
+    for (let k = 0; k < s.idx.length; k++) {
+      this.counts[s.idx[k]!]! += s.n[k]!;
+      this.count += s.n[k]!;
+    }
+  }
+
+  /**
+   * Percentiles, min, max, mean and standard deviation in ms, exactly as
+   * histograms.ts stats() computes them through hdr-histogram-js: a
+   * percentile is the highest value equivalent to the bucket that reaches
+   * its count; the mean and deviation use each bucket's median value.
+   */
+  stats(): LatencyStats {
+    const total = this.count;
+    if (total === 0) return { count: 0, min: 0, p50: 0, p90: 0, p97_5: 0, p99: 0, p99_9: 0, max: 0, mean: 0, stddev: 0 };
+    const c = this.counts;
+    const wanted = [50, 90, 97.5, 99, 99.9, 100].map((p) => {
+      const fp = (p / 100) * total;
+      return Math.max(Math.ceil(fp - ulp(fp)), 1);
+    });
+    const at: number[] = [];
+    let min = 0;
+    let seen = 0;
+    let sum = 0;
+    for (let i = 0; i < c.length; i++) {
+      const n = c[i]!;
+      if (!n) continue;
+      if (!min && i > 0) min = valueOf(i);
+      sum += (valueOf(i) + Math.floor(sizeOf(i) / 2)) * n;
+      seen += n;
+      while (at.length < wanted.length && seen >= wanted[at.length]!) at.push(valueOf(i) + sizeOf(i) - 1);
+    }
+    const mean = sum / total;
+    let dev = 0;
+    for (let i = 0; i < c.length; i++) {
+      const n = c[i]!;
+      if (!n) continue;
+      const d = valueOf(i) + Math.floor(sizeOf(i) / 2) - mean;
+      dev += d * d * n;
+    }
+    const [p50, p90, p97_5, p99, p99_9, max] = at.map(ms) as [number, number, number, number, number, number];
+    return { count: total, min: ms(min), p50, p90, p97_5, p99, p99_9, max, mean: ms(mean), stddev: ms(Math.sqrt(dev / total)) };
   }
 
   /** Encoded (compressed base64) through hdr-histogram-js. */

@@ -3,7 +3,8 @@
  * added bucket by bucket, counters summed, timeline intervals merged by
  * index; nothing is averaged, so N workers report what one would.
  */
-import { mergeEncoded, encode, stats, SIGNIFICANT_DIGITS } from './histograms.ts';
+import { SIGNIFICANT_DIGITS } from './histograms.ts';
+import { FastHistogram, type SparseCounts } from './fast-histogram.ts';
 import type { RecorderSnapshot } from './recorder.ts';
 import { TIMELINE_INTERVAL_MS } from './recorder.ts';
 import type { LatencyStats, LoadResult, TimelineSample } from './types.ts';
@@ -29,17 +30,16 @@ const add = (into: Record<string, number>, from: Record<string, number>) => {
 
 /** Merges snapshots; `measureStartEpoch` is when measurement began (epoch ms). */
 export function mergeSnapshots(snaps: readonly RecorderSnapshot[], measureStartEpoch: number, open: boolean): Merged {
-  const latency = mergeEncoded(snaps.map((s) => s.histograms.latency));
-  const service = open ? mergeEncoded(snaps.map((s) => s.histograms.serviceTime!).filter(Boolean)) : undefined;
+  const latency = sum(snaps.map((s) => s.histograms.latency));
+  const service = open ? sum(snaps.map((s) => s.histograms.serviceTime!).filter(Boolean)) : undefined;
   const phases: LoadResult['phases'] = {};
   const encodedPhases: Record<string, string> = {};
   for (const p of PHASES) {
-    const list = snaps.map((s) => s.histograms.phases[p]).filter((x): x is string => !!x);
+    const list = snaps.map((s) => s.histograms.phases[p]).filter((x): x is SparseCounts => !!x);
     if (!list.length) continue;
-    const h = mergeEncoded(list);
-    phases[p] = stats(h);
-    encodedPhases[p] = encode(h);
-    h.destroy();
+    const h = sum(list);
+    phases[p] = h.stats();
+    encodedPhases[p] = h.encode();
   }
   const c = { total: 0, accepted: 0, rejected: 0, failed: 0, sessions: 0, pipelined: 0 };
   const classes = [0, 0, 0, 0];
@@ -68,18 +68,22 @@ export function mergeSnapshots(snaps: readonly RecorderSnapshot[], measureStartE
     durationMs: Math.round(durationMs * 1000) / 1000,
     messages: { ...pick(c, 'total', 'accepted', 'rejected', 'failed'), perSecond: durationMs > 0 ? Math.round((c.accepted / durationMs) * 1e6) / 1000 : 0 },
     sessions: { opened: c.sessions, pipelined: c.pipelined },
-    latency: stats(latency),
-    serviceTime: service ? stats(service) : undefined,
+    latency: latency.stats(),
+    serviceTime: service?.stats(),
     phases,
     replies: { '2xx': classes[0]!, '3xx': classes[1]!, '4xx': classes[2]!, '5xx': classes[3]!, codes, rejections },
     errors,
     timeline: { intervalMs: TIMELINE_INTERVAL_MS, samples: timeline },
-    histograms: { unit: 'us', encoding: 'hdr-compressed-base64', significantDigits: SIGNIFICANT_DIGITS, latency: encode(latency), serviceTime: service ? encode(service) : undefined, phases: encodedPhases },
+    histograms: { unit: 'us', encoding: 'hdr-compressed-base64', significantDigits: SIGNIFICANT_DIGITS, latency: latency.encode(), serviceTime: service?.encode(), phases: encodedPhases },
     schedule,
   };
-  latency.destroy();
-  service?.destroy();
   return result;
+}
+
+/** One histogram of every list's buckets. */
+function sum(list: readonly SparseCounts[], into = new FastHistogram()): FastHistogram {
+  for (const s of list) into.add(s);
+  return into;
 }
 
 function pick<T extends object, K extends keyof T>(o: T, ...keys: K[]): Pick<T, K> {
@@ -87,7 +91,7 @@ function pick<T extends object, K extends keyof T>(o: T, ...keys: K[]): Pick<T, 
 }
 
 function mergeTimeline(snaps: readonly RecorderSnapshot[]): TimelineSample[] {
-  const by = new Map<number, { s: TimelineSample; hists: string[] }>();
+  const by = new Map<number, { s: TimelineSample; hists: SparseCounts[] }>();
   for (const snap of snaps) {
     for (const iv of snap.timeline) {
       let e = by.get(iv.index);
@@ -109,13 +113,13 @@ function mergeTimeline(snaps: readonly RecorderSnapshot[]): TimelineSample[] {
     }
   }
   const out: TimelineSample[] = [];
+  const h = new FastHistogram();
   for (const index of [...by.keys()].sort((a, b) => a - b)) {
     const { s, hists } = by.get(index)!;
     if (hists.length) {
-      const h = mergeEncoded(hists);
-      const ms = (us: number) => Math.round(us) / 1000;
-      s.latency = { count: h.totalCount, p50: ms(h.getValueAtPercentile(50)), p90: ms(h.getValueAtPercentile(90)), p99: ms(h.getValueAtPercentile(99)), max: ms(h.maxValue) };
-      h.destroy();
+      h.reset();
+      const { count, p50, p90, p99, max } = sum(hists, h).stats();
+      s.latency = { count, p50, p90, p99, max };
     }
     out.push(s);
   }

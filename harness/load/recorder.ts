@@ -2,9 +2,11 @@
  * What one engine (one thread) records: phase and transaction histograms,
  * reply counts, errors by kind and phase, the open-loop schedule's lateness,
  * and a per-interval timeline. `snapshot()` turns it into plain data that
- * crosses a worker boundary and merges exactly (see merge.ts).
+ * crosses a worker boundary and merges exactly (see merge.ts); histograms
+ * travel as their non-zero buckets, and are encoded only once, after the
+ * merge.
  */
-import { FastHistogram } from './fast-histogram.ts';
+import { FastHistogram, type SparseCounts } from './fast-histogram.ts';
 import { PHASES, type Phase } from './phases.ts';
 
 export const TIMELINE_INTERVAL_MS = 1000;
@@ -13,7 +15,7 @@ export const ACCEPTED = 0;
 export const REJECTED = 1;
 export const FAILED = 2;
 
-/** One interval as an engine saw it; `latency` is an encoded histogram. */
+/** One interval as an engine saw it, with the transaction latencies of its messages. */
 export interface IntervalSnapshot {
   index: number;
   started: number;
@@ -22,11 +24,11 @@ export interface IntervalSnapshot {
   failed: number;
   replies: [number, number, number, number];
   backlog: number;
-  latency?: string;
+  latency?: SparseCounts;
 }
 
 export interface RecorderSnapshot {
-  histograms: { latency: string; serviceTime?: string; phases: Record<string, string> };
+  histograms: { latency: SparseCounts; serviceTime?: SparseCounts; phases: Partial<Record<Phase, SparseCounts>> };
   counts: { total: number; accepted: number; rejected: number; failed: number; sessions: number; pipelined: number };
   classes: [number, number, number, number];
   codes: Record<string, number>;
@@ -47,12 +49,12 @@ export class HistogramSet {
   readonly latency = new FastHistogram();
   readonly service = new FastHistogram();
 
-  encode(open: boolean): { latency: string; serviceTime?: string; phases: Partial<Record<Phase, string>> } {
-    const phases: Partial<Record<Phase, string>> = {};
+  sparse(open: boolean): RecorderSnapshot['histograms'] {
+    const phases: Partial<Record<Phase, SparseCounts>> = {};
     PHASES.forEach((p, i) => {
-      if (this.phases[i]!.count > 0) phases[p] = this.phases[i]!.encode();
+      if (this.phases[i]!.count > 0) phases[p] = this.phases[i]!.sparse();
     });
-    return { latency: this.latency.encode(), serviceTime: open ? this.service.encode() : undefined, phases };
+    return { latency: this.latency.sparse(), serviceTime: open ? this.service.sparse() : undefined, phases };
   }
 }
 
@@ -181,7 +183,7 @@ export class Recorder {
 
   private close(iv: Interval): void {
     const h = this.intervalLatency;
-    this.done.push({ ...iv, latency: h.count > 0 ? h.encode() : undefined });
+    this.done.push({ ...iv, latency: h.count > 0 ? h.sparse() : undefined });
     h.reset();
   }
 
@@ -198,7 +200,7 @@ export class Recorder {
     const classes: [number, number, number, number] = [0, 0, 0, 0];
     for (const s of this.done) s.replies.forEach((n, i) => (classes[i] += n));
     return {
-      histograms: this.h.encode(this.open) as RecorderSnapshot['histograms'],
+      histograms: this.h.sparse(this.open),
       counts: { total: this.accepted + this.rejected + this.failed, accepted: this.accepted, rejected: this.rejected, failed: this.failed, sessions: this.sessions, pipelined: this.pipelined },
       classes,
       codes,

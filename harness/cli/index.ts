@@ -15,11 +15,12 @@ import { loadCommand } from './commands/load.ts';
 import { sinkCommand } from './commands/sink.ts';
 import { reportCommand } from './commands/report.ts';
 import { compareCommand } from './commands/compare.ts';
+import { mergeCommand } from './commands/merge.ts';
 
 export { EXIT } from './shared.ts';
 
 /** Each command module adds itself to the parser. Add new commands here. */
-const COMMANDS: ((y: Argv, setExit: SetExit) => Argv)[] = [runCommand, listCommand, matrixCommand, serveCommand, selftestCommand, loadCommand, sinkCommand, reportCommand, compareCommand];
+const COMMANDS: ((y: Argv, setExit: SetExit) => Argv)[] = [runCommand, listCommand, matrixCommand, serveCommand, selftestCommand, loadCommand, sinkCommand, reportCommand, compareCommand, mergeCommand];
 
 /** Runs the CLI with these arguments and returns the exit code. */
 export async function main(argv: string[]): Promise<number> {

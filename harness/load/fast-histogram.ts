@@ -12,7 +12,7 @@
  * index = (bucket + 1) * 1024 + (v >>> bucket) - 1024.
  */
 import type { Histogram } from 'hdr-histogram-js';
-import { encode, HIGHEST_US, newHistogram } from './histograms.ts';
+import { decode, encode, HIGHEST_US, newHistogram } from './histograms.ts';
 import type { LatencyStats } from './types.ts';
 
 /** Non-zero buckets, ascending: what crosses a worker boundary and merges exactly. */
@@ -45,6 +45,9 @@ const ulp = (x: number): number => 2 ** (Math.floor(Math.log2(x)) - 52);
 const ms = (us: number) => Math.round(us) / 1000;
 
 const LENGTH = indexOf(HIGHEST_US) + 1;
+
+/** Reused by encode(): an hdr histogram is 94 KiB of counts, and a timeline encodes one per interval. */
+let scratch: Histogram | undefined;
 
 export class FastHistogram {
   private readonly counts = new Uint32Array(LENGTH);
@@ -99,9 +102,10 @@ export class FastHistogram {
 
   /**
    * Percentiles, min, max, mean and standard deviation in ms, exactly as
-   * histograms.ts stats() computes them through hdr-histogram-js: a
-   * percentile is the highest value equivalent to the bucket that reaches
-   * its count; the mean and deviation use each bucket's median value.
+   * hdr-histogram-js computes them (getValueAtPercentile, minNonZeroValue,
+   * mean, stdDeviation) for these counts: a percentile is the highest value
+   * equivalent to the bucket that reaches its count; the mean and deviation
+   * use each bucket's median value. max is the 100th percentile.
    */
   stats(): LatencyStats {
     const total = this.count;
@@ -137,17 +141,30 @@ export class FastHistogram {
 
   /** Encoded (compressed base64) through hdr-histogram-js. */
   encode(): string {
-    const h = this.toHdr();
-    const b64 = encode(h);
-    h.destroy();
-    return b64;
+    scratch ??= newHistogram();
+    scratch.reset();
+    return encode(this.toHdr(scratch));
   }
 
-  /** The same counts in an hdr-histogram-js histogram (caller destroys it). */
-  toHdr(): Histogram {
-    const h = newHistogram();
+  /** Adds an encoded histogram (one of the load JSON's), bucket for bucket. */
+  addEncoded(b64: string): void {
+    // decode() gives a histogram of this layout (histograms.ts newHistogram()); its counts are by the same index.
+    const h = decode(b64);
+    const at = h as unknown as { getCountAtIndex(i: number): number };
+    for (let i = 0; i < this.counts.length; i++) {
+      const n = at.getCountAtIndex(i);
+      if (n) {
+        this.counts[i]! += n;
+        this.count += n;
+      }
+    }
+    h.destroy();
+  }
+
+  /** The same counts in an hdr-histogram-js histogram (a new one unless given: the caller destroys it). */
+  toHdr(into: Histogram = newHistogram()): Histogram {
     const c = this.counts;
-    for (let i = 0; i < c.length; i++) if (c[i]) h.recordValueWithCount(valueOf(i), c[i]!);
-    return h;
+    for (let i = 0; i < c.length; i++) if (c[i]) into.recordValueWithCount(valueOf(i), c[i]!);
+    return into;
   }
 }

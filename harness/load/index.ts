@@ -4,8 +4,8 @@
  *
  * Threads: with --workers 1 (the default) the engine runs in this thread;
  * with N, each worker thread runs every Nth connection and every Nth
- * scheduled message, and sends back its histograms encoded, which are
- * merged here bucket by bucket.
+ * scheduled message, and sends back its histograms as their non-zero
+ * buckets, which are added here.
  */
 import { Worker } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
@@ -115,6 +115,7 @@ export async function runLoad(options: LoadOptions = {}): Promise<LoadResult> {
       tool: toolInfo(),
       target: { name: target.name, host: target.host, port: target.port, description: target.description },
       startedAt: startedAt.toISOString(),
+      measuredFrom: new Date(Math.round(runStartEpoch + o.warmupS * 1000)).toISOString(),
       model: o.model,
       connections: o.connections,
       workers: o.workers,

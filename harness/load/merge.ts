@@ -120,6 +120,7 @@ function mergeTimeline(snaps: readonly RecorderSnapshot[]): TimelineSample[] {
       h.reset();
       const { count, p50, p90, p99, max } = sum(hists, h).stats();
       s.latency = { count, p50, p90, p99, max };
+      s.histogram = h.encode();
     }
     out.push(s);
   }

@@ -56,6 +56,8 @@ export const TimelineSampleSchema = z.object({
   backlog: z.number().int().nonnegative(),
   /** Whole-transaction latency of the messages completed in this interval (corrected in the open loop). */
   latency: z.object({ count: z.number().int().nonnegative(), p50: z.number(), p90: z.number(), p99: z.number(), max: z.number() }),
+  /** The same latencies as an encoded histogram (as in `histograms`), so that timelines of several runs merge exactly. */
+  histogram: z.string().optional(),
 });
 export type TimelineSample = z.infer<typeof TimelineSampleSchema>;
 
@@ -97,6 +99,8 @@ export const LoadResultSchema = z.object({
   tool: z.object({ name: z.literal('smtptest'), version: z.string(), node: z.string() }),
   target: z.object({ name: z.string(), host: z.string(), port: z.number().int(), description: z.string() }),
   startedAt: z.string(),
+  /** When measurement began (warm-up over), ISO 8601 to the millisecond: the zero of the timeline, used to line up merged runs. */
+  measuredFrom: z.string().optional(),
   /** 'closed': each connection sends its next message when the last one ends; 'open': starts on a fixed schedule. */
   model: z.enum(['closed', 'open']),
   connections: z.number().int().positive(),

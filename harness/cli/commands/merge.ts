@@ -1,0 +1,49 @@
+/**
+ * `smtptest merge FILE…`: load JSON files of runs made at the same time from
+ * several machines → one result (histograms added bucket for bucket), printed
+ * as `smtptest load` prints a run, with --json, --junit and --assert as there.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Argv } from 'yargs';
+import { readResultsFile } from '../../../reports/html/index.ts';
+import { evaluate, parseAssertion } from '../../load/assert.ts';
+import { formatResult } from '../../load/console.ts';
+import { writeLoadJUnit } from '../../load/junit.ts';
+import { mergeRuns } from '../../load/merge-runs.ts';
+import type { LoadResult } from '../../load/types.ts';
+import { EXIT, UsageError, type SetExit } from '../shared.ts';
+
+export function mergeCommand(y: Argv, setExit: SetExit): Argv {
+  return y.command(
+    'merge <files..>',
+    'merge load JSON files of simultaneous runs (several machines) into one result; histograms add exactly',
+    (y) =>
+      y
+        .positional('files', { type: 'string', array: true, demandOption: true, describe: 'load JSON files (smtptest load --json), two or more' })
+        .option('json', { type: 'string', describe: 'write the merged result JSON here' })
+        .option('junit', { type: 'string', describe: 'write assertion results as JUnit XML here' })
+        .option('assert', { type: 'string', array: true, describe: "pass/fail check on the merged figures, as for load (exit 1 if one fails)" }),
+    (a) => {
+      const files = a.files as string[];
+      if (files.length < 2) throw new UsageError('merge takes two or more load JSON files');
+      const assertions = (a.assert ?? []).map(parseAssertion);
+      const runs = files.map((file) => {
+        const r = readResultsFile(file);
+        if (r.kind !== 'load') throw new UsageError(`${file} is a conformance results.json; merge takes load JSON files (smtptest matrix combines conformance runs)`);
+        return { label: path.basename(file), run: r.run };
+      });
+      const { result, warnings } = mergeRuns(runs);
+      for (const w of warnings) process.stderr.write(`smtptest merge: warning: ${w}\n`);
+      const merged: LoadResult = { ...result, assertions: assertions.map((x) => evaluate(x, result)) };
+      process.stdout.write(`merged ${files.length} runs: ${files.join(', ')}\n`);
+      process.stdout.write(formatResult(merged));
+      if (a.json) {
+        fs.mkdirSync(path.dirname(path.resolve(a.json)), { recursive: true });
+        fs.writeFileSync(a.json, JSON.stringify(merged, null, 2) + '\n');
+      }
+      if (a.junit) writeLoadJUnit(a.junit, merged);
+      setExit(merged.assertions.every((x) => x.passed) ? EXIT.ok : EXIT.failed);
+    },
+  );
+}

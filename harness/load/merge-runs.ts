@@ -11,6 +11,7 @@
 import { SmtpTestError } from '../errors.ts';
 import { toolInfo } from '../version.ts';
 import { FastHistogram } from './fast-histogram.ts';
+import { TimelineSum } from './merge.ts';
 import { PHASES } from './phases.ts';
 import type { LoadResult, TimelineSample } from './types.ts';
 
@@ -141,37 +142,15 @@ export function mergeRuns(runs: readonly { label: string; run: LoadResult }[]): 
 
 /** Samples of every run, each moved by its run's start (whole intervals) and added by interval. */
 function mergeTimelines(all: readonly LoadResult[], from: readonly number[], start: number, intervalMs: number): TimelineSample[] {
-  const by = new Map<number, { s: TimelineSample; h: FastHistogram }>();
+  const sum = new TimelineSum(intervalMs);
   all.forEach((run, r) => {
     const shift = Math.round((from[r]! - start) / intervalMs);
     for (const x of run.timeline.samples) {
-      const index = Math.round(x.t / intervalMs) + shift;
-      let e = by.get(index);
-      if (!e) {
-        e = { s: { t: index * intervalMs, started: 0, accepted: 0, rejected: 0, failed: 0, backlog: 0, replies: { '2xx': 0, '3xx': 0, '4xx': 0, '5xx': 0 }, latency: { count: 0, p50: 0, p90: 0, p99: 0, max: 0 } }, h: new FastHistogram() };
-        by.set(index, e);
-      }
-      const s = e.s;
-      s.started += x.started;
-      s.accepted += x.accepted;
-      s.rejected += x.rejected;
-      s.failed += x.failed;
-      s.backlog += x.backlog;
-      for (const k of ['2xx', '3xx', '4xx', '5xx'] as const) s.replies[k] += x.replies[k];
-      if (x.histogram) e.h.addEncoded(x.histogram);
+      const encoded = x.histogram;
+      sum.add(Math.round(x.t / intervalMs) + shift, x, x.replies, encoded ? (h) => h.addEncoded(encoded) : undefined);
     }
   });
-  return [...by.keys()]
-    .sort((a, b) => a - b)
-    .map((index) => {
-      const { s, h } = by.get(index)!;
-      if (h.count > 0) {
-        const { count, p50, p90, p99, max } = h.stats();
-        s.latency = { count, p50, p90, p99, max };
-        s.histogram = h.encode();
-      }
-      return s;
-    });
+  return sum.samples();
 }
 
 function mergedTarget(all: readonly LoadResult[]): LoadResult['target'] {

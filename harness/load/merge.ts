@@ -81,9 +81,10 @@ export function mergeSnapshots(snaps: readonly RecorderSnapshot[], measureStartE
 }
 
 /** One histogram of every list's buckets. */
-function sum(list: readonly SparseCounts[], into = new FastHistogram()): FastHistogram {
-  for (const s of list) into.add(s);
-  return into;
+function sum(list: readonly SparseCounts[]): FastHistogram {
+  const h = new FastHistogram();
+  for (const s of list) h.add(s);
+  return h;
 }
 
 function pick<T extends object, K extends keyof T>(o: T, ...keys: K[]): Pick<T, K> {
@@ -91,38 +92,60 @@ function pick<T extends object, K extends keyof T>(o: T, ...keys: K[]): Pick<T, 
 }
 
 function mergeTimeline(snaps: readonly RecorderSnapshot[]): TimelineSample[] {
-  const by = new Map<number, { s: TimelineSample; hists: SparseCounts[] }>();
+  const sum = new TimelineSum(TIMELINE_INTERVAL_MS);
   for (const snap of snaps) {
     for (const iv of snap.timeline) {
-      let e = by.get(iv.index);
-      if (!e) {
-        e = { s: { t: iv.index * TIMELINE_INTERVAL_MS, started: 0, accepted: 0, rejected: 0, failed: 0, backlog: 0, replies: { '2xx': 0, '3xx': 0, '4xx': 0, '5xx': 0 }, latency: { count: 0, p50: 0, p90: 0, p99: 0, max: 0 } }, hists: [] };
-        by.set(iv.index, e);
-      }
-      const s = e.s;
-      s.started += iv.started;
-      s.accepted += iv.accepted;
-      s.rejected += iv.rejected;
-      s.failed += iv.failed;
-      s.backlog += iv.backlog;
-      s.replies['2xx'] += iv.replies[0];
-      s.replies['3xx'] += iv.replies[1];
-      s.replies['4xx'] += iv.replies[2];
-      s.replies['5xx'] += iv.replies[3];
-      if (iv.latency) e.hists.push(iv.latency);
+      const [r2, r3, r4, r5] = iv.replies;
+      const latency = iv.latency;
+      sum.add(iv.index, iv, { '2xx': r2, '3xx': r3, '4xx': r4, '5xx': r5 }, latency && ((h) => h.add(latency)));
     }
   }
-  const out: TimelineSample[] = [];
-  const h = new FastHistogram();
-  for (const index of [...by.keys()].sort((a, b) => a - b)) {
-    const { s, hists } = by.get(index)!;
-    if (hists.length) {
-      h.reset();
-      const { count, p50, p90, p99, max } = sum(hists, h).stats();
-      s.latency = { count, p50, p90, p99, max };
-      s.histogram = h.encode();
+  return sum.samples();
+}
+
+type Outcomes = Pick<TimelineSample, 'started' | 'accepted' | 'rejected' | 'failed' | 'backlog'>;
+
+/**
+ * Timeline samples added up by interval index: the workers of one run, or
+ * runs lined up (merge-runs.ts). Each interval's latency histogram is built
+ * from its parts only when the samples are read, in one reused histogram.
+ */
+export class TimelineSum {
+  private readonly by = new Map<number, { s: TimelineSample; parts: ((h: FastHistogram) => void)[] }>();
+
+  constructor(private readonly intervalMs: number) {}
+
+  add(index: number, x: Outcomes, replies: TimelineSample['replies'], latency?: (h: FastHistogram) => void): void {
+    let e = this.by.get(index);
+    if (!e) {
+      const s: TimelineSample = { t: index * this.intervalMs, started: 0, accepted: 0, rejected: 0, failed: 0, backlog: 0, replies: { '2xx': 0, '3xx': 0, '4xx': 0, '5xx': 0 }, latency: { count: 0, p50: 0, p90: 0, p99: 0, max: 0 } };
+      this.by.set(index, (e = { s, parts: [] }));
     }
-    out.push(s);
+    const s = e.s;
+    s.started += x.started;
+    s.accepted += x.accepted;
+    s.rejected += x.rejected;
+    s.failed += x.failed;
+    s.backlog += x.backlog;
+    for (const k of ['2xx', '3xx', '4xx', '5xx'] as const) s.replies[k] += replies[k];
+    if (latency) e.parts.push(latency);
   }
-  return out;
+
+  /** In time order, each with its interval's latency percentiles and encoded histogram. */
+  samples(): TimelineSample[] {
+    const h = new FastHistogram();
+    return [...this.by.keys()]
+      .sort((a, b) => a - b)
+      .map((index) => {
+        const { s, parts } = this.by.get(index)!;
+        h.reset();
+        for (const add of parts) add(h);
+        if (h.count > 0) {
+          const { count, p50, p90, p99, max } = h.stats();
+          s.latency = { count, p50, p90, p99, max };
+          s.histogram = h.encode();
+        }
+        return s;
+      });
+  }
 }

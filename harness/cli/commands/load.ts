@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Argv } from 'yargs';
-import { runLoad } from '../../load/index.ts';
+import { runLoad, type LoadResult } from '../../load/index.ts';
 import { formatProgress, formatResult } from '../../load/console.ts';
 import { writeLoadJUnit } from '../../load/junit.ts';
 import { EXIT, type SetExit } from '../shared.ts';
@@ -58,13 +58,18 @@ export function loadCommand(y: Argv, setExit: SetExit): Argv {
         onProgress: tty ? (p) => process.stderr.write(`\r\x1b[2K${formatProgress(p)}`) : undefined,
       });
       if (tty) process.stderr.write('\r\x1b[2K');
-      process.stdout.write(formatResult(result));
-      if (a.json) {
-        fs.mkdirSync(path.dirname(path.resolve(a.json)), { recursive: true });
-        fs.writeFileSync(a.json, JSON.stringify(result, null, 2) + '\n');
-      }
-      if (a.junit) writeLoadJUnit(a.junit, result);
-      setExit(result.assertions.every((x) => x.passed) ? EXIT.ok : EXIT.failed);
+      setExit(writeLoadResult(result, a));
     },
   );
+}
+
+/** Prints a load result and writes its --json and --junit files; the exit code: 1 if an assertion failed. */
+export function writeLoadResult(result: LoadResult, to: { json?: string; junit?: string }): number {
+  process.stdout.write(formatResult(result));
+  if (to.json) {
+    fs.mkdirSync(path.dirname(path.resolve(to.json)), { recursive: true });
+    fs.writeFileSync(to.json, JSON.stringify(result, null, 2) + '\n');
+  }
+  if (to.junit) writeLoadJUnit(to.junit, result);
+  return result.assertions.every((x) => x.passed) ? EXIT.ok : EXIT.failed;
 }

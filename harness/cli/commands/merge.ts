@@ -3,16 +3,14 @@
  * several machines → one result (histograms added bucket for bucket), printed
  * as `smtptest load` prints a run, with --json, --junit and --assert as there.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import type { Argv } from 'yargs';
 import { readResultsFile } from '../../../reports/html/index.ts';
 import { evaluate, parseAssertion } from '../../load/assert.ts';
-import { formatResult } from '../../load/console.ts';
-import { writeLoadJUnit } from '../../load/junit.ts';
 import { mergeRuns } from '../../load/merge-runs.ts';
 import type { LoadResult } from '../../load/types.ts';
-import { EXIT, UsageError, type SetExit } from '../shared.ts';
+import { UsageError, type SetExit } from '../shared.ts';
+import { writeLoadResult } from './load.ts';
 
 export function mergeCommand(y: Argv, setExit: SetExit): Argv {
   return y.command(
@@ -37,13 +35,7 @@ export function mergeCommand(y: Argv, setExit: SetExit): Argv {
       for (const w of warnings) process.stderr.write(`smtptest merge: warning: ${w}\n`);
       const merged: LoadResult = { ...result, assertions: assertions.map((x) => evaluate(x, result)) };
       process.stdout.write(`merged ${files.length} runs: ${files.join(', ')}\n`);
-      process.stdout.write(formatResult(merged));
-      if (a.json) {
-        fs.mkdirSync(path.dirname(path.resolve(a.json)), { recursive: true });
-        fs.writeFileSync(a.json, JSON.stringify(merged, null, 2) + '\n');
-      }
-      if (a.junit) writeLoadJUnit(a.junit, merged);
-      setExit(merged.assertions.every((x) => x.passed) ? EXIT.ok : EXIT.failed);
+      setExit(writeLoadResult(merged, a));
     },
   );
 }

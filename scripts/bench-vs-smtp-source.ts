@@ -14,6 +14,9 @@
  *    own measured figure (first connect to last reply; excludes node + tsx start-up),
  *    and the wall-time figure is printed too. CPU: user+sys of the whole
  *    process for both (`times`), and for smtptest also the run alone.
+ *    In the first two modes a third client runs after them in each round: a
+ *    plain Node client (scripts/plain-node-client.mjs) with no measuring, to
+ *    show what the harness costs on top of Node itself.
  * 2. Scale: `smtptest sink delay=500ms` in its own process; `smtptest load -c 5000`
  *    holds 5,000 sessions against it; peak RSS from the load JSON.
  */
@@ -162,6 +165,15 @@ async function harness(port: number, extra: string, messages: number): Promise<S
   };
 }
 
+/** The plain Node client (scripts/plain-node-client.mjs): what Node itself reaches, without the harness's measuring. */
+async function plain(port: number, newConnection: boolean, messages: number): Promise<Sample> {
+  const r = await timed(`node ${ROOT}/scripts/plain-node-client.mjs ${port} ${messages} 50 ${harnessSize}${newConnection ? ' --new-connection' : ''}`);
+  if (r.code !== 0) throw new Error(`plain-node-client failed (${r.code}): ${r.out}`);
+  const res = JSON.parse(r.out.trim().split('\n').pop()!) as { messages: number; ms: number; cpuMs: number };
+  const rate = (res.messages / res.ms) * 1000;
+  return { rate, wallRate: res.messages / r.wallS, cpuPer1k: ((r.userS + r.sysS) / messages) * 1000, runCpuPer1k: (res.cpuMs / 1000 / messages) * 1000, failed: messages - res.messages };
+}
+
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
@@ -169,16 +181,19 @@ const median = (xs: number[]) => {
 const f1 = (x: number) => x.toFixed(1);
 const f2 = (x: number) => x.toFixed(2);
 
-async function compare(port: number, name: string, a: string, b: string, messages: number) {
-  const pairs: { a: Sample; b: Sample }[] = [];
+async function compare(port: number, name: string, a: string, b: string, messages: number, plainMode?: 'keep-alive' | 'new-connection') {
+  const pairs: { a: Sample; b: Sample; c?: Sample }[] = [];
   for (let i = 0; i < PAIRS; i++) {
     const sa = await source(port, a, messages);
     const sb = await harness(port, b, messages);
-    pairs.push({ a: sa, b: sb });
+    const sc = plainMode ? await plain(port, plainMode === 'new-connection', messages) : undefined;
+    pairs.push({ a: sa, b: sb, c: sc });
     console.log(
-      `  ${name} pair ${i + 1}: smtp-source ${f1(sa.rate)}/s, smtptest ${f1(sb.rate)}/s (wall ${f1(sb.wallRate)}/s${sb.failed ? `, ${sb.failed} not accepted` : ''}), ratio ${f2(sb.rate / sa.rate)}`,
+      `  ${name} pair ${i + 1}: smtp-source ${f1(sa.rate)}/s, smtptest ${f1(sb.rate)}/s (wall ${f1(sb.wallRate)}/s${sb.failed ? `, ${sb.failed} not accepted` : ''}), ratio ${f2(sb.rate / sa.rate)}` +
+        (sc ? `; plain Node client ${f1(sc.rate)}/s, ratio ${f2(sc.rate / sa.rate)}` : ''),
     );
   }
+  const plainPairs = pairs.filter((p): p is { a: Sample; b: Sample; c: Sample } => p.c !== undefined);
   const ratios = pairs.map((p) => p.b.rate / p.a.rate);
   const summary = {
     mode: name,
@@ -189,10 +204,17 @@ async function compare(port: number, name: string, a: string, b: string, message
     ratioMin: Math.min(...ratios),
     ratioWall: median(pairs.map((p) => p.b.wallRate / p.a.rate)),
     cpuPer1k: { smtpSource: median(pairs.map((p) => p.a.cpuPer1k)), smtptestProcess: median(pairs.map((p) => p.b.cpuPer1k)), smtptestRun: median(pairs.map((p) => p.b.runCpuPer1k!)) },
+    plainNode: plainPairs.length
+      ? { rate: median(plainPairs.map((p) => p.c.rate)), ratio: median(plainPairs.map((p) => p.c.rate / p.a.rate)), smtptestOverPlain: median(plainPairs.map((p) => p.b.rate / p.c.rate)), runCpuPer1k: median(plainPairs.map((p) => p.c.runCpuPer1k!)) }
+      : undefined,
   };
   console.log(
     `  ${name}: median ratio ${f2(summary.ratio)} (min ${f2(summary.ratioMin)}; by smtptest's wall time ${f2(summary.ratioWall)}); CPU (user+sys) per 1000 msgs: smtp-source ${f2(summary.cpuPer1k.smtpSource * 1000)} ms, smtptest ${f2(summary.cpuPer1k.smtptestRun * 1000)} ms run / ${f2(summary.cpuPer1k.smtptestProcess * 1000)} ms whole process`,
   );
+  if (summary.plainNode) {
+    const pn = summary.plainNode;
+    console.log(`  ${name}: plain Node client median ratio ${f2(pn.ratio)} to smtp-source, smtptest ${f2(pn.smtptestOverPlain)} of its rate; its CPU per 1000 msgs ${f2(pn.runCpuPer1k * 1000)} ms`);
+  }
   return summary;
 }
 
@@ -240,8 +262,8 @@ async function main() {
     console.log(`  messages: smtp-source -l 1000 sends ${octets} octets after DATA (terminator included); smtptest --size ${harnessSize} sends the same`);
     await waitListening(port);
     const results = [
-      await compare(port, 'keep-alive', '-d', '', M),
-      await compare(port, 'new connection', '', '--per-connection 1', N),
+      await compare(port, 'keep-alive', '-d', '', M, 'keep-alive'),
+      await compare(port, 'new connection', '', '--per-connection 1', N, 'new-connection'),
       await compare(port, 'pipelining', '-d', '--pipelining', M),
     ];
     const sc = SKIP_SCALE ? undefined : await scale();

@@ -4,7 +4,7 @@
 //
 //   node scripts/plain-node-client.mjs PORT MESSAGES SESSIONS SIZE [--new-connection]
 //
-// Prints one JSON line: { messages, ms, cpuMs } (cpuMs: user + system of the run, start-up excluded).
+// Prints one JSON line: { messages, ms, cpuMs, userMs, systemMs } (CPU of the run, start-up excluded).
 import net from 'node:net';
 
 const [port, messages, sessions, size] = process.argv.slice(2, 6).map(Number);
@@ -70,7 +70,7 @@ function session() {
 
 function finish() {
   const c = process.cpuUsage(cpu0);
-  console.log(JSON.stringify({ messages: done, ms: performance.now() - t0, cpuMs: (c.user + c.system) / 1000 }));
+  console.log(JSON.stringify({ messages: done, ms: performance.now() - t0, cpuMs: (c.user + c.system) / 1000, userMs: c.user / 1000, systemMs: c.system / 1000 }));
 }
 
 if (newConnection) open = Math.min(sessions, messages);

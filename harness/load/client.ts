@@ -76,8 +76,8 @@ export interface ClientHost {
   perConnection(): number;
   /** Message content for the next message. */
   content(): Buffer;
-  /** The client is free: idle in an open session, or without one. */
-  available(c: LoadClient): void;
+  /** The client is free: idle in an open session, or without one (`now`: performance.now(), when the caller has it). */
+  available(c: LoadClient, now?: number): void;
 }
 
 export class LoadClient implements LineSink {
@@ -106,8 +106,7 @@ export class LoadClient implements LineSink {
   }
 
   /** A message to send, intended to start at `intended` (performance.now() ms). */
-  assign(intended: number): void {
-    const now = performance.now();
+  assign(intended: number, now = performance.now()): void {
     this.inMsg = true;
     this.intended = intended;
     this.started = now;
@@ -397,7 +396,7 @@ export class LoadClient implements LineSink {
     if (--this.left <= 0) return this.quit(now);
     this.state = IDLE;
     this.deadline = Infinity;
-    this.h.available(this);
+    this.h.available(this, now);
   }
 
   private quit(now: number): void {

@@ -59,7 +59,7 @@ export const PROGRESS_FIELDS = 4;
 interface Slot {
   readonly open: boolean;
   deadline: number;
-  assign(intended: number): void;
+  assign(intended: number, now?: number): void;
   finish(): void;
   abort(kind: string): void;
   timeout(now: number): void;
@@ -113,7 +113,7 @@ export class LoadEngine {
       rec: this.rec,
       perConnection: () => (cfg.perConnection ? draw(cfg.perConnection, this.rng, 1) : Infinity),
       content: () => this.cache.get(draw(cfg.size, this.rng)),
-      available: (c) => this.available(c),
+      available: (c, now) => this.available(c, now),
     };
     this.host = host;
   }
@@ -179,15 +179,14 @@ export class LoadEngine {
   }
 
   /** A slot is free (idle session or no session): give it work, park it, or let it finish. */
-  private available(s: Slot): void {
+  private available(s: Slot, now = performance.now()): void {
     this.idle.delete(s);
     this.free.delete(s);
     if (this.stopping) return this.checkDone();
-    const now = performance.now();
     if (this.cfg.model === 'closed') {
       if (this.claim(now)) {
         this.rec.due(now);
-        return s.assign(now);
+        return s.assign(now, now);
       }
       s.finish();
       return this.checkDone();

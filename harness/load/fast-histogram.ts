@@ -33,11 +33,11 @@ const valueOf = (i: number): number => {
     sub -= 1024;
     bucket = 0;
   }
-  return sub * 2 ** bucket;
+  return sub * (1 << bucket); // bucket <= 21
 };
 
 /** Width of bucket i's range of equivalent values (hdr's sizeOfEquivalentValueRange). */
-const sizeOf = (i: number): number => 2 ** Math.max(0, (i >> 10) - 1);
+const sizeOf = (i: number): number => (i < 2048 ? 1 : 1 << ((i >> 10) - 1));
 
 /** hdr-histogram-js's ulp(), for its percentile rounding. */
 const ulp = (x: number): number => 2 ** (Math.floor(Math.log2(x)) - 52);
@@ -52,21 +52,25 @@ let scratch: Histogram | undefined;
 export class FastHistogram {
   private readonly counts = new Uint32Array(LENGTH);
   count = 0;
+  /** One past the highest bucket that may be non-zero: loops over the counts stop there. */
+  private end = 0;
 
   /** Records a duration in ms (performance.now() differences), as µs clamped to [0, 1 h]. */
   recordMs(ms: number): void {
     let us = Math.round(ms * 1000);
     if (us < 0) us = 0;
     else if (us > HIGHEST_US) us = HIGHEST_US;
-    this.counts[indexOf(us)]!++;
+    const i = indexOf(us);
+    this.counts[i]!++;
     this.count++;
+    if (i >= this.end) this.end = i + 1;
   }
 
   /** Approximate percentile in ms (bucket's lowest value), for progress display. */
   percentileMs(p: number): number {
     const want = Math.ceil((p / 100) * this.count);
     let seen = 0;
-    for (let i = 0; i < this.counts.length; i++) {
+    for (let i = 0; i < this.end; i++) {
       seen += this.counts[i]!;
       if (seen >= want && seen > 0) return valueOf(i) / 1000;
     }
@@ -74,8 +78,9 @@ export class FastHistogram {
   }
 
   reset(): void {
-    this.counts.fill(0);
+    this.counts.fill(0, 0, this.end);
     this.count = 0;
+    this.end = 0;
   }
 
   /** The non-zero buckets. */
@@ -83,7 +88,7 @@ export class FastHistogram {
     const idx: number[] = [];
     const n: number[] = [];
     const c = this.counts;
-    for (let i = 0; i < c.length; i++) {
+    for (let i = 0; i < this.end; i++) {
       if (c[i]) {
         idx.push(i);
         n.push(c[i]!);
@@ -97,6 +102,7 @@ export class FastHistogram {
     for (let k = 0; k < s.idx.length; k++) {
       this.counts[s.idx[k]!]! += s.n[k]!;
       this.count += s.n[k]!;
+      if (s.idx[k]! >= this.end) this.end = s.idx[k]! + 1;
     }
   }
 
@@ -119,7 +125,7 @@ export class FastHistogram {
     let min = 0;
     let seen = 0;
     let sum = 0;
-    for (let i = 0; i < c.length; i++) {
+    for (let i = 0; i < this.end; i++) {
       const n = c[i]!;
       if (!n) continue;
       if (!min && i > 0) min = valueOf(i);
@@ -129,7 +135,7 @@ export class FastHistogram {
     }
     const mean = sum / total;
     let dev = 0;
-    for (let i = 0; i < c.length; i++) {
+    for (let i = 0; i < this.end; i++) {
       const n = c[i]!;
       if (!n) continue;
       const d = valueOf(i) + Math.floor(sizeOf(i) / 2) - mean;
@@ -156,6 +162,7 @@ export class FastHistogram {
       if (n) {
         this.counts[i]! += n;
         this.count += n;
+        if (i >= this.end) this.end = i + 1;
       }
     }
     h.destroy();
@@ -164,7 +171,7 @@ export class FastHistogram {
   /** The same counts in an hdr-histogram-js histogram (a new one unless given: the caller destroys it). */
   toHdr(into: Histogram = newHistogram()): Histogram {
     const c = this.counts;
-    for (let i = 0; i < c.length; i++) if (c[i]) into.recordValueWithCount(valueOf(i), c[i]!);
+    for (let i = 0; i < this.end; i++) if (c[i]) into.recordValueWithCount(valueOf(i), c[i]!);
     return into;
   }
 }

@@ -142,15 +142,15 @@ export function mergeRuns(runs: readonly { label: string; run: LoadResult }[]): 
 
 /** Samples of every run, each moved by its run's start (whole intervals) and added by interval. */
 function mergeTimelines(all: readonly LoadResult[], from: readonly number[], start: number, intervalMs: number): TimelineSample[] {
-  const sum = new TimelineSum(intervalMs);
+  const acc = new TimelineSum(intervalMs);
   all.forEach((run, r) => {
     const shift = Math.round((from[r]! - start) / intervalMs);
     for (const x of run.timeline.samples) {
       const encoded = x.histogram;
-      sum.add(Math.round(x.t / intervalMs) + shift, x, x.replies, encoded ? (h) => h.addEncoded(encoded) : undefined);
+      acc.add(Math.round(x.t / intervalMs) + shift, x, x.replies, encoded ? (h) => h.addEncoded(encoded) : undefined);
     }
   });
-  return sum.samples();
+  return acc.samples();
 }
 
 function mergedTarget(all: readonly LoadResult[]): LoadResult['target'] {

@@ -92,15 +92,15 @@ function pick<T extends object, K extends keyof T>(o: T, ...keys: K[]): Pick<T, 
 }
 
 function mergeTimeline(snaps: readonly RecorderSnapshot[]): TimelineSample[] {
-  const sum = new TimelineSum(TIMELINE_INTERVAL_MS);
+  const acc = new TimelineSum(TIMELINE_INTERVAL_MS);
   for (const snap of snaps) {
     for (const iv of snap.timeline) {
       const [r2, r3, r4, r5] = iv.replies;
       const latency = iv.latency;
-      sum.add(iv.index, iv, { '2xx': r2, '3xx': r3, '4xx': r4, '5xx': r5 }, latency && ((h) => h.add(latency)));
+      acc.add(iv.index, iv, { '2xx': r2, '3xx': r3, '4xx': r4, '5xx': r5 }, latency && ((h) => h.add(latency)));
     }
   }
-  return sum.samples();
+  return acc.samples();
 }
 
 type Outcomes = Pick<TimelineSample, 'started' | 'accepted' | 'rejected' | 'failed' | 'backlog'>;

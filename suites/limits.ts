@@ -7,6 +7,7 @@
  * (and the mutant fault, where one exists).
  */
 import type { ScenarioInput, SuiteInput } from '../harness/scenario/schema.ts';
+import { OPEN_TRANSACTION as open } from '../harness/scenario/steps.ts';
 
 /** `n` octets of `x` with a numbered head, so a truncation shows. */
 const pad = (n: number, head = ''): string => (head + 'x'.repeat(Math.max(0, n - head.length))).slice(0, n);
@@ -23,15 +24,6 @@ function domainOf(n: number): string {
   }
   return labels.join('.') + tail;
 }
-
-const open: ScenarioInput['steps'] = [
-  { send: 'MAIL FROM:<{{sender}}>' },
-  { expect: 250 },
-  { send: 'RCPT TO:<{{rcpt}}>' },
-  { expect: [250, 251] },
-  { send: 'DATA' },
-  { expect: 354 },
-];
 
 // §4.5.3.1.4 "The maximum total length of a command line including the
 // command word and the <CRLF> is 512 octets"; §4.3.2 "producing a "command

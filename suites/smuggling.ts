@@ -33,6 +33,7 @@
  * the message there and the second transaction is a legitimate one.
  */
 import type { ScenarioInput, SuiteInput } from '../harness/scenario/schema.ts';
+import { OPEN_TRANSACTION as open } from '../harness/scenario/steps.ts';
 
 interface Variant {
   id: string;
@@ -62,15 +63,6 @@ const VARIANTS: Variant[] = [
 ];
 
 const SMUGGLED = 'MAIL FROM:<{{sender}}>\r\nRCPT TO:<{{rcpt}}>\r\nDATA\r\nSubject: SMUGGLED {{token}}\r\n\r\nx\r\n';
-
-const open: ScenarioInput['steps'] = [
-  { send: 'MAIL FROM:<{{sender}}>' },
-  { expect: 250 },
-  { send: 'RCPT TO:<{{rcpt}}>' },
-  { expect: [250, 251] },
-  { send: 'DATA' },
-  { expect: 354 },
-];
 
 function variantScenario(v: Variant): ScenarioInput {
   return {

@@ -270,13 +270,11 @@ export class LoadClient implements LineSink {
     const ok = code < 400;
     switch (this.state) {
       case GREETING:
-        rec.phase(P_GREETING, dt, now);
-        rec.reply(P_GREETING, code, enhanced, now);
+        rec.reply(P_GREETING, code, enhanced, now, dt);
         if (code !== 220) return this.refuseSession(now);
         return this.send(EHLO, this.h.commands.ehlo, now);
       case EHLO:
-        rec.phase(P_EHLO, dt, now);
-        rec.reply(P_EHLO, code, enhanced, now);
+        rec.reply(P_EHLO, code, enhanced, now, dt);
         if (code !== 250) return this.refuseSession(now);
         if (this.h.starttls && !this.isTls) {
           if (!this.canStarttls) return this.fail('no-starttls', now);
@@ -290,30 +288,26 @@ export class LoadClient implements LineSink {
         if (code !== 220) return this.refuseSession(now);
         return this.upgrade(now);
       case MAIL:
-        rec.phase(P_MAIL, dt, now);
-        rec.reply(P_MAIL, code, enhanced, now);
+        rec.reply(P_MAIL, code, enhanced, now, dt);
         if (!ok) return this.reject(now);
         this.idx = 0;
         this.rcptOk = 0;
         return this.send(RCPT, this.h.commands.rcpts[0]!, now);
       case RCPT:
-        rec.phase(P_RCPT, dt, now);
-        rec.reply(P_RCPT, code, enhanced, now);
+        rec.reply(P_RCPT, code, enhanced, now, dt);
         if (ok) this.rcptOk++;
         if (++this.idx < this.h.rcpts) return this.send(RCPT, this.h.commands.rcpts[this.idx]!, now);
         if (this.rcptOk === 0) return this.reject(now);
         return this.send(DATA, this.h.commands.data, now);
       case DATA:
-        rec.phase(P_DATA, dt, now);
-        rec.reply(P_DATA, code, enhanced, now);
+        rec.reply(P_DATA, code, enhanced, now, dt);
         if (code !== 354) return this.reject(now);
         return this.send(EOD, this.h.content(), now);
       case PIPE: {
         // Each reply of the group is timed from the one write (RFC 2920 §3.2: replies come in order).
         const i = this.idx++;
         const p = i === 0 ? P_MAIL : i <= this.h.rcpts ? P_RCPT : P_DATA;
-        rec.phase(p, dt, now);
-        rec.reply(p, code, enhanced, now);
+        rec.reply(p, code, enhanced, now, dt);
         if (p === P_MAIL) this.mailOk = ok;
         else if (p === P_RCPT) {
           if (ok) this.rcptOk++;
@@ -325,8 +319,7 @@ export class LoadClient implements LineSink {
         return;
       }
       case EOD:
-        rec.phase(P_EOD, dt, now);
-        rec.reply(P_EOD, code, enhanced, now);
+        rec.reply(P_EOD, code, enhanced, now, dt);
         this.done(ok ? ACCEPTED : REJECTED, now);
         return this.next(now);
       case DISCARD:
@@ -335,8 +328,7 @@ export class LoadClient implements LineSink {
       case RSET:
         return this.next(now);
       case QUIT:
-        rec.phase(P_QUIT, dt, now);
-        rec.reply(P_QUIT, code, enhanced, now);
+        rec.reply(P_QUIT, code, enhanced, now, dt);
         // The client may close once it has the reply to QUIT (RFC 5321 §4.1.1.10). A plain session ends
         // with a reset, as smtp-source's does: no FIN exchange to wait for before the connection is free
         // again, and no TIME-WAIT on either side, so neither runs out of ports at high connection rates

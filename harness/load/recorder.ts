@@ -79,6 +79,9 @@ export class Recorder {
   private readonly errorsBy = new Map<string, number>();
   private readonly done: IntervalSnapshot[] = [];
   private cur?: Interval;
+  /** performance.now() span of `cur`: [curFrom, curTo). */
+  private curFrom = 0;
+  private curTo = 0;
   /** Latency of the current interval only; reused from one interval to the next. */
   private readonly intervalLatency = new FastHistogram();
 
@@ -93,9 +96,13 @@ export class Recorder {
     if (at >= this.measureStart) this.h.phases[p]!.recordMs(ms);
   }
 
-  /** Every reply: class and code; non-positive ones with their enhanced status, by phase. */
-  reply(p: number, code: number, enhanced: string, at: number): void {
+  /**
+   * Every reply: class and code; non-positive ones with their enhanced status, by phase. With `ms`
+   * (>= 0), the reply also ends a timed phase: its latency, as phase() records it, in the same call.
+   */
+  reply(p: number, code: number, enhanced: string, at: number, ms = -1): void {
     if (at < this.measureStart) return;
+    if (ms >= 0) this.h.phases[p]!.recordMs(ms);
     const cls = ((code / 100) | 0) - 2;
     this.interval(at).replies[cls]!++;
     if (code < 400) {
@@ -171,13 +178,17 @@ export class Recorder {
   }
 
   private interval(at: number): Interval {
-    const index = Math.floor((at - this.measureStart) / TIMELINE_INTERVAL_MS);
     const cur = this.cur;
+    // Several calls per message land here: the current interval is found without a division.
+    if (cur && at >= this.curFrom && at < this.curTo) return cur;
+    const index = Math.floor((at - this.measureStart) / TIMELINE_INTERVAL_MS);
     if (cur && cur.index === index) return cur;
     // Time only moves forward: the interval before is closed for good.
     if (cur) this.close(cur);
     const next: Interval = { index, started: 0, accepted: 0, rejected: 0, failed: 0, replies: [0, 0, 0, 0], backlog: 0 };
     this.cur = next;
+    this.curFrom = this.measureStart + index * TIMELINE_INTERVAL_MS;
+    this.curTo = this.curFrom + TIMELINE_INTERVAL_MS;
     return next;
   }
 

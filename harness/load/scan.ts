@@ -28,8 +28,11 @@ export const SCAN_GARBAGE = -2;
  */
 export function scanReplies(buf: Buffer, start: number, len: number, sink: LineSink): number {
   while (start < len) {
-    const nl = buf.indexOf(0x0a, start);
-    if (nl < 0 || nl >= len) break;
+    // A loop, not Buffer#indexOf: replies are short, and indexOf costs a generic property load
+    // (a LoadIC call, seen with perf) and a call into C++ on every line.
+    let nl = start;
+    while (nl < len && buf[nl] !== 0x0a) nl++;
+    if (nl === len) break;
     const d0 = buf[start]! - 48;
     const d1 = buf[start + 1]! - 48;
     const d2 = buf[start + 2]! - 48;

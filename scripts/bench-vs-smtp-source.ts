@@ -38,6 +38,8 @@ const M = arg('--messages', 50_000);
 const N = arg('--newconn-messages', 20_000);
 const jsonOut = args.includes('--json') ? args[args.indexOf('--json') + 1] : undefined;
 const SKIP_SCALE = args.includes('--skip-scale');
+const MODES = (args.includes('--modes') ? args[args.indexOf('--modes') + 1]! : 'keep-alive,new-connection,pipelining').split(',');
+for (const m of MODES) if (!['keep-alive', 'new-connection', 'pipelining'].includes(m)) throw new Error(`--modes: unknown mode ${m} (keep-alive, new-connection, pipelining)`);
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const TMP = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-smtp-'));
 
@@ -190,11 +192,14 @@ async function compare(port: number, name: string, a: string, b: string, message
     pairs.push({ a: sa, b: sb, c: sc });
     console.log(
       `  ${name} pair ${i + 1}: smtp-source ${f1(sa.rate)}/s, smtptest ${f1(sb.rate)}/s (wall ${f1(sb.wallRate)}/s${sb.failed ? `, ${sb.failed} not accepted` : ''}), ratio ${f2(sb.rate / sa.rate)}` +
-        (sc ? `; plain Node client ${f1(sc.rate)}/s, ratio ${f2(sc.rate / sa.rate)}` : ''),
+        `; CPU per 1000 msgs ${f1(sa.cpuPer1k * 1000)} / ${f1(sb.runCpuPer1k! * 1000)} ms, ratio ${f2(sb.runCpuPer1k! / sa.cpuPer1k)}` +
+        (sc ? `; plain Node client ${f1(sc.rate)}/s, ratio ${f2(sc.rate / sa.rate)}, CPU ${f1(sc.runCpuPer1k! * 1000)} ms` : ''),
     );
   }
   const plainPairs = pairs.filter((p): p is { a: Sample; b: Sample; c: Sample } => p.c !== undefined);
   const ratios = pairs.map((p) => p.b.rate / p.a.rate);
+  // CPU compared within each pair (run A, then B, minutes apart at most), so slow drifts in the machine's speed cancel.
+  const cpuRatios = pairs.map((p) => p.b.runCpuPer1k! / p.a.cpuPer1k);
   const summary = {
     mode: name,
     pairs: pairs.length,
@@ -203,13 +208,15 @@ async function compare(port: number, name: string, a: string, b: string, message
     ratio: median(ratios),
     ratioMin: Math.min(...ratios),
     ratioWall: median(pairs.map((p) => p.b.wallRate / p.a.rate)),
+    cpuRatio: median(cpuRatios),
+    cpuRatioRange: [Math.min(...cpuRatios), Math.max(...cpuRatios)],
     cpuPer1k: { smtpSource: median(pairs.map((p) => p.a.cpuPer1k)), smtptestProcess: median(pairs.map((p) => p.b.cpuPer1k)), smtptestRun: median(pairs.map((p) => p.b.runCpuPer1k!)) },
     plainNode: plainPairs.length
       ? { rate: median(plainPairs.map((p) => p.c.rate)), ratio: median(plainPairs.map((p) => p.c.rate / p.a.rate)), smtptestOverPlain: median(plainPairs.map((p) => p.b.rate / p.c.rate)), runCpuPer1k: median(plainPairs.map((p) => p.c.runCpuPer1k!)) }
       : undefined,
   };
   console.log(
-    `  ${name}: median ratio ${f2(summary.ratio)} (min ${f2(summary.ratioMin)}; by smtptest's wall time ${f2(summary.ratioWall)}); CPU (user+sys) per 1000 msgs: smtp-source ${f2(summary.cpuPer1k.smtpSource * 1000)} ms, smtptest ${f2(summary.cpuPer1k.smtptestRun * 1000)} ms run / ${f2(summary.cpuPer1k.smtptestProcess * 1000)} ms whole process`,
+    `  ${name}: median ratio ${f2(summary.ratio)} (min ${f2(summary.ratioMin)}; by smtptest's wall time ${f2(summary.ratioWall)}); CPU (user+sys) per 1000 msgs: smtp-source ${f2(summary.cpuPer1k.smtpSource * 1000)} ms, smtptest ${f2(summary.cpuPer1k.smtptestRun * 1000)} ms run / ${f2(summary.cpuPer1k.smtptestProcess * 1000)} ms whole process; median of the pairs' CPU ratios (smtptest run / smtp-source) ${f2(summary.cpuRatio)} (${f2(summary.cpuRatioRange[0]!)}-${f2(summary.cpuRatioRange[1]!)})`,
   );
   if (summary.plainNode) {
     const pn = summary.plainNode;
@@ -261,11 +268,10 @@ async function main() {
     harnessSize = octets - 3;
     console.log(`  messages: smtp-source -l 1000 sends ${octets} octets after DATA (terminator included); smtptest --size ${harnessSize} sends the same`);
     await waitListening(port);
-    const results = [
-      await compare(port, 'keep-alive', '-d', '', M, 'keep-alive'),
-      await compare(port, 'new connection', '', '--per-connection 1', N, 'new-connection'),
-      await compare(port, 'pipelining', '-d', '--pipelining', M),
-    ];
+    const results = [];
+    if (MODES.includes('keep-alive')) results.push(await compare(port, 'keep-alive', '-d', '', M, 'keep-alive'));
+    if (MODES.includes('new-connection')) results.push(await compare(port, 'new connection', '', '--per-connection 1', N, 'new-connection'));
+    if (MODES.includes('pipelining')) results.push(await compare(port, 'pipelining', '-d', '--pipelining', M));
     const sc = SKIP_SCALE ? undefined : await scale();
     console.log(`bench-vs-smtp-source: load average ${f2(os.loadavg()[0]!)} at end`);
     if (jsonOut) fs.writeFileSync(jsonOut, JSON.stringify({ at: new Date().toISOString(), loadAverage: os.loadavg(), messageOctets: octets, results, scale: sc }, null, 2) + '\n');

@@ -38,7 +38,8 @@ export async function runLoad(options: LoadOptions = {}): Promise<LoadResult> {
     const usage0 = process.resourceUsage();
     const budget = o.model === 'closed' && o.messages !== undefined ? new SharedArrayBuffer(4) : undefined;
     if (budget) new Int32Array(budget)[0] = o.messages!;
-    const progress = new SharedArrayBuffer(o.workers * PROGRESS_FIELDS * 8);
+    // Progress figures are published only for a watcher (a live line): without one, the engines skip that work.
+    const progress = options.onProgress ? new SharedArrayBuffer(o.workers * PROGRESS_FIELDS * 8) : undefined;
     const base: Omit<EngineConfig, 'workerIndex' | 'connections' | 'runStartEpoch'> = {
       host: target.host,
       port: target.port,
@@ -75,7 +76,7 @@ export async function runLoad(options: LoadOptions = {}): Promise<LoadResult> {
     let runStartEpoch = 0;
     let ticker: NodeJS.Timeout | undefined;
     const watch = () => {
-      if (!options.onProgress) return;
+      if (!options.onProgress || !progress) return;
       const view = new Float64Array(progress);
       let last = { at: epochNow(), n: 0 };
       ticker = setInterval(() => {

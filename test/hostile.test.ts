@@ -27,12 +27,18 @@ const stopAt = Date.now() + 20_000; // every loop below stops by itself
 beforeAll(async () => {
   server = await fakeServer((s) => {
     s.write('220 hostile.example\r\n');
-    const pump = (chunk: string) => {
-      // Writes as fast as the socket drains, until the client goes away or the test's deadline.
+    const pump = (line: string) => {
+      // Writes as fast as the socket drains, until the client goes away or the test's deadline. This
+      // server runs in the test's own process: it yields after each 64 KiB, or a kernel socket buffer
+      // of several MiB, filled eight octets a write, would hold up the client under test (its 2 s
+      // reply timeout then fired before it read the flood's first reply, on a busy machine).
+      const chunk = line.repeat(Math.ceil(1024 / line.length));
       const go = () => {
-        while (!s.destroyed && Date.now() < stopAt) {
+        for (let n = 0; n < 64; n++) {
+          if (s.destroyed || Date.now() >= stopAt) return;
           if (!s.write(chunk)) return void s.once('drain', go);
         }
+        setImmediate(go);
       };
       go();
     };

@@ -19,6 +19,18 @@ describe('load options', () => {
     expect(r.timeline.samples[0]!.t).toBe(0);
   });
 
+  it('reports the CPU of the measured window apart from the warm-up', async () => {
+    const r = await runLoad({ target: 'sink', connections: 4, durationS: 1, warmupS: 1 });
+    const run = r.resources.cpuUserMs + r.resources.cpuSystemMs;
+    const measured = r.resources.measuredCpuUserMs! + r.resources.measuredCpuSystemMs!;
+    // A closed loop against the in-process sink keeps a core busy in both halves.
+    expect(measured).toBeGreaterThan(run * 0.2);
+    expect(measured).toBeLessThan(run * 0.8);
+    const none = await runLoad({ target: 'sink', connections: 1, messages: 50 });
+    expect(none.resources.measuredCpuUserMs).toBe(none.resources.cpuUserMs);
+    expect(none.resources.measuredCpuSystemMs).toBe(none.resources.cpuSystemMs);
+  });
+
   it('opens a new session after --per-connection messages', async () => {
     const r = await runLoad({ target: 'sink', connections: 1, messages: 100, perConnection: '10' });
     expect(r.sessions.opened).toBe(10);

@@ -37,7 +37,15 @@ export function formatResult(r: LoadResult): string {
   if (rej.length) out.push(`  rejections    ${rej.map(([k, v]) => `${k}: ${v}`).join(', ')}`);
   const errs = Object.entries(r.errors);
   out.push(`  errors        ${errs.length ? errs.map(([k, v]) => `${k}: ${v}`).join(', ') : 'none'}`);
-  out.push(`  harness       peak RSS ${(r.resources.peakRssBytes / 2 ** 20).toFixed(0)} MiB, CPU ${(r.resources.cpuUserMs / 1000).toFixed(2)} s user + ${(r.resources.cpuSystemMs / 1000).toFixed(2)} s sys`);
+  const res = r.resources;
+  const s2 = (ms: number) => (ms / 1000).toFixed(2);
+  let cpu = `CPU ${s2(res.cpuUserMs)} s user + ${s2(res.cpuSystemMs)} s sys`;
+  if (res.measuredCpuUserMs !== undefined && res.measuredCpuSystemMs !== undefined) {
+    const measured = res.measuredCpuUserMs + res.measuredCpuSystemMs;
+    if (r.options.warmupS > 0) cpu += `, ${s2(measured)} s after the warm-up`;
+    if (r.messages.total > 0) cpu += ` (${((measured / r.messages.total) * 1000).toFixed(1)} ms per 1000 messages)`;
+  }
+  out.push(`  harness       peak RSS ${(res.peakRssBytes / 2 ** 20).toFixed(0)} MiB, ${cpu}`);
   if (r.assertions.length) {
     out.push('');
     for (const a of r.assertions) out.push(`  assert        ${a.message}`);

@@ -94,22 +94,34 @@ export async function runLoad(options: LoadOptions = {}): Promise<LoadResult> {
       }, 500);
     };
 
+    // CPU at the start of the measured window (after the warm-up), to report what the measured messages cost.
+    let usageMeasured: NodeJS.ResourceUsage | undefined;
+    let measureTimer: NodeJS.Timeout | undefined;
+    const markMeasured = () => {
+      if (o.warmupS > 0) measureTimer = setTimeout(() => (usageMeasured = process.resourceUsage()), runStartEpoch + o.warmupS * 1000 - epochNow());
+    };
+
     let snapshots: RecorderSnapshot[];
     try {
       if (o.workers === 1) {
         runStartEpoch = epochNow() + 5;
+        markMeasured();
         watch();
         snapshots = [await new LoadEngine(configs(runStartEpoch)[0]!).run()];
       } else {
         const pool = await spawnWorkers(o.workers);
         runStartEpoch = epochNow() + 20;
+        markMeasured();
         watch();
         snapshots = await Promise.all(configs(runStartEpoch).map((cfg, i) => pool[i]!.run(cfg)));
       }
     } finally {
       clearInterval(ticker);
+      clearTimeout(measureTimer);
     }
     const usage1 = process.resourceUsage();
+    // No warm-up: the measured window is the run. A run that ended within its warm-up measured nothing.
+    const fromMeasured = o.warmupS > 0 ? usageMeasured ?? usage1 : usage0;
     const m = mergeSnapshots(snapshots, runStartEpoch + o.warmupS * 1000, o.model === 'open');
     const result: LoadResult = {
       schemaVersion: 1,
@@ -147,6 +159,8 @@ export async function runLoad(options: LoadOptions = {}): Promise<LoadResult> {
         peakRssBytes: usage1.maxRSS * 1024,
         cpuUserMs: Math.round((usage1.userCPUTime - usage0.userCPUTime) / 1000),
         cpuSystemMs: Math.round((usage1.systemCPUTime - usage0.systemCPUTime) / 1000),
+        measuredCpuUserMs: Math.round((usage1.userCPUTime - fromMeasured.userCPUTime) / 1000),
+        measuredCpuSystemMs: Math.round((usage1.systemCPUTime - fromMeasured.systemCPUTime) / 1000),
       },
       assertions: [],
     };

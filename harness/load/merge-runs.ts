@@ -134,6 +134,9 @@ export function mergeRuns(runs: readonly { label: string; run: LoadResult }[]): 
       peakRssBytes: Math.max(...all.map((r) => r.resources.peakRssBytes)),
       cpuUserMs: sum((r) => r.resources.cpuUserMs),
       cpuSystemMs: sum((r) => r.resources.cpuSystemMs),
+      ...(all.every((r) => r.resources.measuredCpuUserMs !== undefined && r.resources.measuredCpuSystemMs !== undefined)
+        ? { measuredCpuUserMs: sum((r) => r.resources.measuredCpuUserMs!), measuredCpuSystemMs: sum((r) => r.resources.measuredCpuSystemMs!) }
+        : {}),
     },
     assertions: [],
   };

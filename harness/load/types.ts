@@ -150,6 +150,9 @@ export const LoadResultSchema = z.object({
     /** CPU time the harness process used during the run (warm-up included), ms. */
     cpuUserMs: z.number().nonnegative(),
     cpuSystemMs: z.number().nonnegative(),
+    /** CPU time during the measured window alone (after the warm-up; without one, the run's), ms. */
+    measuredCpuUserMs: z.number().nonnegative().optional(),
+    measuredCpuSystemMs: z.number().nonnegative().optional(),
   }),
   assertions: z.array(AssertionResultSchema),
 });

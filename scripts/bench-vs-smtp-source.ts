@@ -198,7 +198,7 @@ async function compare(port: number, name: string, a: string, b: string, message
   }
   const plainPairs = pairs.filter((p): p is { a: Sample; b: Sample; c: Sample } => p.c !== undefined);
   const ratios = pairs.map((p) => p.b.rate / p.a.rate);
-  // CPU compared within each pair (run A, then B, minutes apart at most), so slow drifts in the machine's speed cancel.
+  // CPU compared within each pair (A, then B, seconds apart), so drifts in the machine's speed between pairs cancel.
   const cpuRatios = pairs.map((p) => p.b.runCpuPer1k! / p.a.cpuPer1k);
   const summary = {
     mode: name,

@@ -54,6 +54,8 @@ export interface StartedTarget {
   readonly tls: 'none' | 'implicit';
   /** One line for reports: software and version where known. */
   readonly description: string;
+  /** The server runs inside this process: its CPU and memory count in the harness's own figures. */
+  readonly inProcess?: boolean;
   readonly facts: TargetFacts;
   readonly mailbox?: Mailbox;
   /** Stops what start() started; idempotent. Nothing for an external server. */

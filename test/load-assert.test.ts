@@ -89,6 +89,9 @@ describe('smtptest load (CLI)', () => {
     expect(LoadResultSchema.safeParse(r.json).success).toBe(true);
     expect(r.junit.testsuites['@_failures']).toBe('0');
     expect(r.out).toMatch(/latency \(ms\)/);
+    // The sink ran in this process: the harness line says its CPU is counted there too.
+    expect(r.out).toMatch(/harness .* ms per 1000 messages\); the in-process target included/);
+    expect((r.json as LoadResult).target.inProcess).toBe(true);
   });
 
   it('exits 1 when one fails, and the JUnit file shows that one as a failure', async () => {

@@ -45,7 +45,7 @@ export function formatResult(r: LoadResult): string {
     if (r.options.warmupS > 0) cpu += `, ${s2(measured)} s after the warm-up`;
     if (r.messages.total > 0) cpu += ` (${((measured / r.messages.total) * 1000).toFixed(1)} ms per 1000 messages)`;
   }
-  out.push(`  harness       peak RSS ${(res.peakRssBytes / 2 ** 20).toFixed(0)} MiB, ${cpu}`);
+  out.push(`  harness       peak RSS ${(res.peakRssBytes / 2 ** 20).toFixed(0)} MiB, ${cpu}${r.target.inProcess ? '; the in-process target included' : ''}`);
   if (r.assertions.length) {
     out.push('');
     for (const a of r.assertions) out.push(`  assert        ${a.message}`);

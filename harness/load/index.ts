@@ -126,7 +126,7 @@ export async function runLoad(options: LoadOptions = {}): Promise<LoadResult> {
     const result: LoadResult = {
       schemaVersion: 1,
       tool: toolInfo(),
-      target: { name: target.name, host: target.host, port: target.port, description: target.description },
+      target: { name: target.name, host: target.host, port: target.port, description: target.description, ...(target.inProcess ? { inProcess: true } : {}) },
       startedAt: startedAt.toISOString(),
       measuredFrom: new Date(Math.round(runStartEpoch + o.warmupS * 1000)).toISOString(),
       model: o.model,

@@ -97,7 +97,8 @@ export type AssertionResult = z.infer<typeof AssertionResultSchema>;
 export const LoadResultSchema = z.object({
   schemaVersion: z.literal(1),
   tool: z.object({ name: z.literal('smtptest'), version: z.string(), node: z.string() }),
-  target: z.object({ name: z.string(), host: z.string(), port: z.number().int(), description: z.string() }),
+  /** `inProcess`: the server ran inside the harness's process, so `resources` include its CPU and memory. */
+  target: z.object({ name: z.string(), host: z.string(), port: z.number().int(), description: z.string(), inProcess: z.boolean().optional() }),
   startedAt: z.string(),
   /** When measurement began (warm-up over), ISO 8601 to the millisecond: the zero of the timeline, used to line up merged runs. */
   measuredFrom: z.string().optional(),

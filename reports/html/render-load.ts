@@ -97,7 +97,7 @@ ${errorsTable(l)}
 ${countsList('reply code', l.replies.codes)}
 ${countsList('rejection (phase code)', l.replies.rejections)}
 </div>
-<p class="meta">harness: peak RSS ${num(l.resources.peakRssBytes / 1048576, 1)} MiB, CPU ${num(l.resources.cpuUserMs)} ms user + ${num(l.resources.cpuSystemMs)} ms system.</p>
+<p class="meta">harness: peak RSS ${num(l.resources.peakRssBytes / 1048576, 1)} MiB, CPU ${num(l.resources.cpuUserMs)} ms user + ${num(l.resources.cpuSystemMs)} ms system${l.target.inProcess ? ' (the in-process target included)' : ''}.</p>
 </article>`;
 }
 

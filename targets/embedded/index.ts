@@ -100,6 +100,7 @@ export function embeddedTarget(): Target {
         port,
         tls: 'none',
         description: `smtp-server ${smtpServerVersion()} (embedded, in process)`,
+        inProcess: true,
         facts: { domain: EMBEDDED_DOMAINS[0], recipient: `user@${EMBEDDED_DOMAINS[0]}`, idleTimeoutMs: idle, sizeLimit: SIZE_LIMIT },
         mailbox,
         async stop() {

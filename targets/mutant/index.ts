@@ -31,6 +31,7 @@ export function mutantTarget(faults: FaultSet = new FaultSet(), options: { sizeL
         port,
         tls: 'none',
         description: faults.size ? `smtptest mutant server with fault ${faults.list().join(', ')}` : 'smtptest mutant server (reference mode, no faults)',
+        inProcess: true,
         facts: {
           domain: MUTANT_DOMAINS[0],
           recipient: `user@${MUTANT_DOMAINS[0]}`,

@@ -27,6 +27,7 @@ export async function startSink(options: Partial<SinkOptions> = {}, name = 'sink
     port,
     tls: 'none',
     description: `smtptest sink (in process${describeFaults(server.options)})`,
+    inProcess: true,
     facts: { domain: 'sink.smtptest.example', recipient: 'user@sink.smtptest.example' },
     stats: server.stats,
     freeze: (ms) => server.freeze(ms),

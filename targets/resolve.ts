@@ -1,6 +1,5 @@
 /** Target names → targets. The CLI and runSuites() take a name or a Target. */
 import { SmtpTestError } from '../harness/errors.ts';
-import { embeddedTarget } from './embedded/index.ts';
 import { urlTarget } from './url.ts';
 import { MTA_TARGETS, resolveMtaTarget } from './registry.ts';
 import type { Target } from './types.ts';
@@ -9,7 +8,7 @@ type Resolver = (spec: string) => Target | undefined | Promise<Target | undefine
 
 /** Resolvers tried in order; modules with heavier dependencies are loaded only when named. */
 const resolvers: Resolver[] = [
-  (spec) => (spec === 'embedded' ? embeddedTarget() : undefined),
+  async (spec) => (spec === 'embedded' ? (await import('./embedded/index.ts')).embeddedTarget() : undefined),
   urlTarget,
   async (spec) => (spec === 'mutant' || spec.startsWith('mutant:') ? (await import('./mutant/index.ts')).mutantTargetFromSpec(spec) : undefined),
   async (spec) => (spec === 'sink' || spec.startsWith('sink:') ? (await import('./sink/index.ts')).sinkTarget(spec) : undefined),

@@ -4,7 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from './helpers/cli.ts';
-import { argsFor, ConfigFileError, findConfigFile, loadConfigFile, parseConfigYaml } from '../harness/config/index.ts';
+import { argsFor } from '../harness/config/index.ts';
+import { ConfigFileError, findConfigFile, loadConfigFile, parseConfigYaml } from '../harness/config/load.ts';
 import { isSmtpTestError } from '../harness/errors.ts';
 import type { RunResult } from '../harness/runner/types.ts';
 

@@ -80,6 +80,14 @@ describe('smtptest run (bin)', () => {
     expect((await smtptest(['run', '--reporter', 'nonsense'])).code).toBe(2);
   });
 
+  it('prints its version and its commands', async () => {
+    const pkg = JSON.parse(fs.readFileSync('package.json', 'utf8')) as { version: string };
+    expect(await smtptest(['--version'])).toMatchObject({ code: 0, stdout: `${pkg.version}\n` });
+    const help = await smtptest(['--help']);
+    expect(help.code).toBe(0);
+    for (const c of ['run', 'list', 'matrix', 'serve', 'selftest', 'load', 'sink', 'report', 'compare', 'merge']) expect(help.stdout).toMatch(new RegExp(`^  smtptest ${c}\\b`, 'm'));
+  });
+
   it('lists scenarios', async () => {
     const { code, stdout } = await smtptest(['list', '--suite', 'basic']);
     expect(code).toBe(0);

@@ -4,14 +4,27 @@
  * command, maps the file's keys to that command's flags (flags given on the
  * command line win), and surfaces an invalid file as E_CONFIG with
  * file:line:col.
+ *
+ * The parser (yaml, zod: about 0.2 s to load) is loaded only when a command
+ * line will read a config file: main() awaits prepareConfig() before yargs
+ * parses, since yargs reads the file synchronously.
  */
 import type { Argv } from 'yargs';
 import { isSmtpTestError, type SmtpTestError } from '../errors.ts';
-import { CONFIG_FILES, findConfigFile, loadConfigFile } from './load.ts';
+import { CONFIG_FILES, findConfigFile } from './names.ts';
 import type { LoadedConfig } from './schema.ts';
 
-export { ConfigFileError, findConfigFile, loadConfigFile, parseConfigYaml } from './load.ts';
 export type { LoadedConfig, SmtpTestConfig, CompareConfig } from './schema.ts';
+
+let loadConfigFile: ((file: string) => LoadedConfig) | undefined;
+
+/** Loads the config parser if these arguments will read a config file (--config, or one in the working directory). */
+export async function prepareConfig(argv: readonly string[]): Promise<void> {
+  if (loadConfigFile) return;
+  if (argv.some((a) => a === '--config' || a.startsWith('--config=')) || findConfigFile()) {
+    loadConfigFile = (await import('./load.ts')).loadConfigFile;
+  }
+}
 
 export type ConfigCommand = 'run' | 'load' | 'compare' | 'report';
 
@@ -69,6 +82,7 @@ export function withConfig<T>(y: Argv<T>, command: ConfigCommand): Argv<T & { co
     .config('config', `config file (default: ./${CONFIG_FILES[0]} when present; --config '' for none)`, (file: string) => {
       pending = undefined;
       try {
+        if (!loadConfigFile) throw new Error(`config file ${file}: prepareConfig() was not called with these arguments`);
         return argsFor(command, loadConfigFile(file));
       } catch (e) {
         // yargs would keep only the message of an error thrown here; rethrow it with its code below.
@@ -81,9 +95,4 @@ export function withConfig<T>(y: Argv<T>, command: ConfigCommand): Argv<T & { co
     .middleware(() => {
       if (pending) throw pending;
     }, true) as Argv<T & { config: string | undefined }>;
-}
-
-/** The loaded config named by `--config`, or undefined when there is none. */
-export function configFrom(configPath: string | undefined): LoadedConfig | undefined {
-  return configPath ? loadConfigFile(configPath) : undefined;
 }

@@ -11,7 +11,7 @@ import { formatProblem, type ScenarioProblem } from '../scenario/load.ts';
 import { describeIssue, excerpt, issueOffset } from '../scenario/yaml-issues.ts';
 import { ConfigSchema, type LoadedConfig } from './schema.ts';
 
-export const CONFIG_FILES = ['smtptest.config.yaml', 'smtptest.config.yml'];
+export { CONFIG_FILES, findConfigFile } from './names.ts';
 
 export type ConfigProblem = ScenarioProblem;
 
@@ -23,11 +23,6 @@ export class ConfigFileError extends SmtpTestError {
     this.name = 'ConfigFileError';
     this.problems = problems;
   }
-}
-
-/** The config file in `dir`, if there is one. */
-export function findConfigFile(dir = process.cwd()): string | undefined {
-  return CONFIG_FILES.map((f) => path.join(dir, f)).find((f) => fs.existsSync(f));
 }
 
 /** Reads and validates a config file; relative paths in it are resolved against its directory. */

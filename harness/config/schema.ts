@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { LevelSchema } from '../scenario/schema.ts';
+import { PERCENTILE_GATES } from './names.ts';
 
 /** 10, "10%", "2.5%": a percentage. */
 const Percent = z
@@ -21,8 +22,6 @@ export const MillisSchema = z
   });
 
 export const REPORTERS = ['console', 'junit', 'json', 'html'] as const;
-/** Latency percentiles `compare` can gate on: those the load timeline samples per interval. */
-export const PERCENTILE_GATES = ['p50', 'p90', 'p99'] as const;
 
 /** Thresholds for `smtptest compare` (percentages are relative changes unless noted). */
 export const CompareConfigSchema = z.strictObject({

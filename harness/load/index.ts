@@ -19,10 +19,10 @@ import { mergeSnapshots } from './merge.ts';
 import { formatDistribution, parseDistribution } from './random.ts';
 import type { RecorderSnapshot } from './recorder.ts';
 import type { LoadOptions, LoadResult } from './types.ts';
-import { loadWorkload } from './workload.ts';
 
 export type { LoadOptions, LoadResult } from './types.ts';
-export { LoadResultSchema, PHASES } from './types.ts';
+// The JSON schema (zod) is in ./types.ts: not re-exported, so that a run does not load zod.
+export { PHASES } from './phases.ts';
 
 const epochNow = () => performance.timeOrigin + performance.now();
 const DEFAULT_DURATION_S = 10;
@@ -34,7 +34,8 @@ export async function runLoad(options: LoadOptions = {}): Promise<LoadResult> {
   const { started: target, owned } = await start(options.target);
   try {
     const domain = target.facts.domain ?? 'smtptest.example';
-    const workload = options.workload ? await loadWorkload(options.workload, domain, target.facts.recipient ?? `user@${domain}`) : undefined;
+    // The scenario loader (yaml, zod) only when there is a workload.
+    const workload = options.workload ? await (await import('./workload.ts')).loadWorkload(options.workload, domain, target.facts.recipient ?? `user@${domain}`) : undefined;
     const usage0 = process.resourceUsage();
     const budget = o.model === 'closed' && o.messages !== undefined ? new SharedArrayBuffer(4) : undefined;
     if (budget) new Int32Array(budget)[0] = o.messages!;

@@ -7,9 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Argv } from 'yargs';
 import { withConfig } from '../../config/index.ts';
-import { PERCENTILE_GATES } from '../../config/schema.ts';
-import { compareResults, formatComparison } from '../../../reports/compare/index.ts';
-import { readResultsFile, writeHtmlReport } from '../../../reports/html/index.ts';
+import { PERCENTILE_GATES } from '../../config/names.ts';
 import { EXIT, UsageError, type SetExit } from '../shared.ts';
 
 export function compareCommand(y: Argv, setExit: SetExit): Argv {
@@ -32,7 +30,7 @@ export function compareCommand(y: Argv, setExit: SetExit): Argv {
           .option('html', { type: 'string', describe: 'also write an HTML report (comparison and both runs) here' }),
         'compare',
       ),
-    (a) => {
+    async (a) => {
       const files = a.files as string[];
       const [baseFile, currentFile] = files.length === 1 && a.baseline ? [a.baseline, files[0]!] : files;
       if (files.length > 2 || !baseFile || !currentFile) throw new UsageError('compare takes BASE CURRENT, or CURRENT with --baseline (or compare.baseline in the config file)');
@@ -42,6 +40,8 @@ export function compareCommand(y: Argv, setExit: SetExit): Argv {
       for (const [flag, v] of [['alpha', a.alpha], ['latency-threshold', a['latency-threshold']], ['throughput-threshold', a['throughput-threshold']], ['error-rate-threshold', a['error-rate-threshold']], ['allow-new-failures', a['allow-new-failures']]] as const) {
         if (!Number.isFinite(v) || v < 0 || (flag === 'alpha' && (v <= 0 || v >= 1))) throw new UsageError(`--${flag}: ${v} is out of range`);
       }
+      const { compareResults, formatComparison } = await import('../../../reports/compare/index.ts');
+      const { readResultsFile, writeHtmlReport } = await import('../../../reports/html/index.ts');
       const base = readResultsFile(baseFile);
       const current = readResultsFile(currentFile);
       const result = compareResults(base, current, {

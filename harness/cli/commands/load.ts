@@ -2,9 +2,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Argv } from 'yargs';
-import { runLoad, type LoadResult } from '../../load/index.ts';
+import type { LoadResult } from '../../load/types.ts';
 import { formatProgress, formatResult } from '../../load/console.ts';
-import { writeLoadJUnit } from '../../load/junit.ts';
 import { EXIT, type SetExit } from '../shared.ts';
 import { withConfig } from '../../config/index.ts';
 
@@ -38,6 +37,7 @@ export function loadCommand(y: Argv, setExit: SetExit): Argv {
       ),
     async (a) => {
       const tty = a.progress && process.stderr.isTTY;
+      const { runLoad } = await import('../../load/index.ts');
       const result = await runLoad({
         target: a.target,
         connections: a.connections,
@@ -58,18 +58,18 @@ export function loadCommand(y: Argv, setExit: SetExit): Argv {
         onProgress: tty ? (p) => process.stderr.write(`\r\x1b[2K${formatProgress(p)}`) : undefined,
       });
       if (tty) process.stderr.write('\r\x1b[2K');
-      setExit(writeLoadResult(result, a));
+      setExit(await writeLoadResult(result, a));
     },
   );
 }
 
 /** Prints a load result and writes its --json and --junit files; the exit code: 1 if an assertion failed. */
-export function writeLoadResult(result: LoadResult, to: { json?: string; junit?: string }): number {
+export async function writeLoadResult(result: LoadResult, to: { json?: string; junit?: string }): Promise<number> {
   process.stdout.write(formatResult(result));
   if (to.json) {
     fs.mkdirSync(path.dirname(path.resolve(to.json)), { recursive: true });
     fs.writeFileSync(to.json, JSON.stringify(result, null, 2) + '\n');
   }
-  if (to.junit) writeLoadJUnit(to.junit, result);
+  if (to.junit) (await import('../../load/junit.ts')).writeLoadJUnit(to.junit, result);
   return result.assertions.every((x) => x.passed) ? EXIT.ok : EXIT.failed;
 }

@@ -2,10 +2,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Argv } from 'yargs';
-import { buildMatrix, matrixMarkdown, matrixText, runMatrix } from '../../matrix/index.ts';
 import type { RunResult } from '../../runner/types.ts';
 import type { Level } from '../../scenario/schema.ts';
-import { jsonReporter } from '../../../reports/json.ts';
 import { EXIT, selection, type SetExit } from '../shared.ts';
 
 export function matrixCommand(y: Argv, setExit: SetExit): Argv {
@@ -22,6 +20,8 @@ export function matrixCommand(y: Argv, setExit: SetExit): Argv {
         .option('profile', { type: 'string', choices: ['strict', 'lenient'] as const, default: 'strict' as const })
         .option('concurrency', { alias: 'c', type: 'number', default: 8 }),
     async (a) => {
+      const { buildMatrix, matrixMarkdown, matrixText, runMatrix } = await import('../../matrix/index.ts');
+      const { jsonReporter } = await import('../../../reports/json.ts');
       let runs: RunResult[];
       if (a.from?.length) {
         runs = a.from.map((f) => JSON.parse(fs.readFileSync(f, 'utf8')) as RunResult);

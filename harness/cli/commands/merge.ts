@@ -5,9 +5,6 @@
  */
 import path from 'node:path';
 import type { Argv } from 'yargs';
-import { readResultsFile } from '../../../reports/html/index.ts';
-import { evaluate, parseAssertion } from '../../load/assert.ts';
-import { mergeRuns } from '../../load/merge-runs.ts';
 import type { LoadResult } from '../../load/types.ts';
 import { UsageError, type SetExit } from '../shared.ts';
 import { writeLoadResult } from './load.ts';
@@ -22,9 +19,12 @@ export function mergeCommand(y: Argv, setExit: SetExit): Argv {
         .option('json', { type: 'string', describe: 'write the merged result JSON here' })
         .option('junit', { type: 'string', describe: 'write assertion results as JUnit XML here' })
         .option('assert', { type: 'string', array: true, describe: "pass/fail check on the merged figures, as for load (exit 1 if one fails)" }),
-    (a) => {
+    async (a) => {
       const files = a.files as string[];
       if (files.length < 2) throw new UsageError('merge takes two or more load JSON files');
+      const { evaluate, parseAssertion } = await import('../../load/assert.ts');
+      const { mergeRuns } = await import('../../load/merge-runs.ts');
+      const { readResultsFile } = await import('../../../reports/html/index.ts');
       const assertions = (a.assert ?? []).map(parseAssertion);
       const runs = files.map((file) => {
         const r = readResultsFile(file);
@@ -35,7 +35,7 @@ export function mergeCommand(y: Argv, setExit: SetExit): Argv {
       for (const w of warnings) process.stderr.write(`smtptest merge: warning: ${w}\n`);
       const merged: LoadResult = { ...result, assertions: assertions.map((x) => evaluate(x, result)) };
       process.stdout.write(`merged ${files.length} runs: ${files.join(', ')}\n`);
-      setExit(writeLoadResult(merged, a));
+      setExit(await writeLoadResult(merged, a));
     },
   );
 }

@@ -2,7 +2,6 @@
 import type { Argv } from 'yargs';
 import type { LoadResult } from '../../load/types.ts';
 import type { RunResult } from '../../runner/types.ts';
-import { readResultsFile, writeHtmlReport } from '../../../reports/html/index.ts';
 import { EXIT, type SetExit } from '../shared.ts';
 
 export function reportCommand(y: Argv, setExit: SetExit): Argv {
@@ -14,7 +13,8 @@ export function reportCommand(y: Argv, setExit: SetExit): Argv {
         .positional('files', { type: 'string', array: true, demandOption: true, describe: 'results.json and load JSON files, in column order' })
         .option('out', { alias: 'o', type: 'string', default: 'report.html', describe: 'the HTML file to write' })
         .option('title', { type: 'string', describe: 'page title (default: the targets’ names)' }),
-    (a) => {
+    async (a) => {
+      const { readResultsFile, writeHtmlReport } = await import('../../../reports/html/index.ts');
       const inputs = (a.files as string[]).map(readResultsFile);
       const runs: RunResult[] = [];
       const loads: LoadResult[] = [];

@@ -2,40 +2,40 @@
 import path from 'node:path';
 import type { Argv } from 'yargs';
 import fs from 'node:fs';
-import { PACKAGE_ROOT, runSuites } from '../../runner/index.ts';
-import { loadExpectations, updatedExpectations, writeExpectations } from '../../runner/expectations.ts';
 import type { Level } from '../../scenario/schema.ts';
 import type { Profile, Reporter } from '../../runner/types.ts';
-import { consoleReporter } from '../../../reports/console.ts';
-import { junitReporter } from '../../../reports/junit.ts';
-import { jsonReporter } from '../../../reports/json.ts';
-import { htmlReporter } from '../../../reports/html/index.ts';
 import { withConfig } from '../../config/index.ts';
 import { EXIT, UsageError, selection, type SetExit } from '../shared.ts';
 
-export function reportersFor(names: string[], out: string): Reporter[] {
+export async function reportersFor(names: string[], out: string): Promise<Reporter[]> {
   const list = names.flatMap((n) => n.split(',')).map((n) => n.trim()).filter(Boolean);
-  return list.map((name) => {
+  const reporters: Reporter[] = [];
+  for (const name of list) {
     switch (name) {
       case 'console':
-        return consoleReporter();
+        reporters.push((await import('../../../reports/console.ts')).consoleReporter());
+        break;
       case 'junit':
-        return junitReporter(path.join(out, 'junit.xml'));
+        reporters.push((await import('../../../reports/junit.ts')).junitReporter(path.join(out, 'junit.xml')));
+        break;
       case 'json':
-        return jsonReporter(path.join(out, 'results.json'));
+        reporters.push((await import('../../../reports/json.ts')).jsonReporter(path.join(out, 'results.json')));
+        break;
       case 'html':
-        return htmlReporter(path.join(out, 'report.html'));
+        reporters.push((await import('../../../reports/html/index.ts')).htmlReporter(path.join(out, 'report.html')));
+        break;
       default:
         throw new UsageError(`unknown reporter '${name}' (console, junit, json, html)`);
     }
-  });
+  }
+  return reporters;
 }
 
 /** Where a target's expectations live: targets/<name>/expectations.yaml. */
-function defaultExpectationsPath(target: string): string {
+function defaultExpectationsPath(target: string, packageRoot: string): string {
   const base = target.split(':')[0]!.replace(/-native$/, '');
   if (!/^[a-z][a-z0-9-]*$/.test(base)) throw new UsageError(`name an expectations file for target ${target} with --expectations FILE`);
-  return path.join(PACKAGE_ROOT, 'targets', base, 'expectations.yaml');
+  return path.join(packageRoot, 'targets', base, 'expectations.yaml');
 }
 
 export function runCommand(y: Argv, setExit: SetExit): Argv {
@@ -62,6 +62,7 @@ export function runCommand(y: Argv, setExit: SetExit): Argv {
           })
           .option('update-expectations', { type: 'boolean', default: false, describe: 'rewrite the expectations file from this run' }),
       async (a) => {
+        const { PACKAGE_ROOT, runSuites } = await import('../../runner/index.ts');
         const result = await runSuites({
           target: a.target,
           suites: a.suite,
@@ -72,12 +73,13 @@ export function runCommand(y: Argv, setExit: SetExit): Argv {
           timeoutScale: a['timeout-scale'],
           replyTimeoutMs: a['reply-timeout'],
           concurrency: a.concurrency,
-          reporters: reportersFor(a.reporter, a.out),
+          reporters: await reportersFor(a.reporter, a.out),
           expectations: (a.expectations as unknown) === false ? false : (a.expectations ?? true),
         });
         if (a['update-expectations']) {
+          const { loadExpectations, updatedExpectations, writeExpectations } = await import('../../runner/expectations.ts');
           const file =
-            typeof a.expectations === 'string' ? a.expectations : result.expectations ? path.join(PACKAGE_ROOT, result.expectations) : defaultExpectationsPath(a.target);
+            typeof a.expectations === 'string' ? a.expectations : result.expectations ? path.join(PACKAGE_ROOT, result.expectations) : defaultExpectationsPath(a.target, PACKAGE_ROOT);
           const prev = fs.existsSync(file) ? loadExpectations(file) : undefined;
           writeExpectations(file, updatedExpectations(prev, a.target, result.target.description, result.scenarios, a.profile as Profile));
           process.stdout.write(`wrote ${path.relative(process.cwd(), file)}\n`);

@@ -2,9 +2,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Argv } from 'yargs';
-import { runSelftest } from '../../selftest/index.ts';
-import { runLine, selftestText } from '../../selftest/report.ts';
-import { FAULT_NAMES, parseFaults } from '../../../targets/mutant/index.ts';
 import type { Profile } from '../../runner/types.ts';
 import { EXIT, type SetExit } from '../shared.ts';
 
@@ -26,6 +23,9 @@ export function selftestCommand(y: Argv, setExit: SetExit): Argv {
         .option('out', { alias: 'o', type: 'string', default: 'reports/out/selftest.json', describe: 'write the result as JSON here' })
         .option('verbose', { alias: 'v', type: 'boolean', default: false, describe: 'list every scenario each fault kills' }),
     async (a) => {
+      const { runSelftest } = await import('../../selftest/index.ts');
+      const { runLine, selftestText } = await import('../../selftest/report.ts');
+      const { FAULT_NAMES, parseFaults } = await import('../../../targets/mutant/index.ts');
       const faults = a.fault ? parseFaults(a.fault).list() : FAULT_NAMES;
       let scenarios = 0;
       const result = await runSelftest({

@@ -115,6 +115,11 @@ export const FAULTS = {
   'size-param-syntax-ok': { description: 'accepts malformed SIZE values (SIZE=abc, SIZE=, 21 digits)', violates: 'RFC 1870 §3, §6' },
   'size-kw-bad-value': { description: 'advertises "SIZE 1M": a limit that is not a number of octets', violates: 'RFC 1870 §4' },
   'size-param-refused': { description: 'advertises SIZE but refuses MAIL with a SIZE parameter (555)', violates: 'RFC 1870 §6, RFC 5321 §4.1.1.11' },
+  // 8BITMIME (RFC 6152)
+  '8bitmime-unadvertised': { description: 'does not list 8BITMIME in the EHLO reply', violates: 'RFC 5321 §2.4' },
+  'body-param-refused': { description: 'lists 8BITMIME but refuses MAIL with a BODY parameter (555)', violates: 'RFC 6152 §3' },
+  'body-value-ok': { description: 'accepts any BODY value (BODY=9BIT)', violates: 'RFC 6152 §2, RFC 5321 §4.1.1.11' },
+  'strip-8bit': { description: 'clears the high bit of every content octet before storing the message', violates: 'RFC 6152 §3' },
   // PIPELINING (RFC 2920)
   'drop-pipelined': { description: 'drops the rest of an input chunk after its first command', violates: 'RFC 2920 §3.2' },
   'pipeline-no-flush': { description: 'holds the last reply of a multi-command chunk until more input arrives', violates: 'RFC 2920 §3.2' },

@@ -279,6 +279,8 @@ export class Session {
     // RFC 1870 §4: "SIZE" [SP 1*20DIGIT].
     const size = this.faults.has('size-kw-bad-value') ? `SIZE ${Math.round(this.config.sizeLimit / 1048576)}M` : `SIZE ${this.config.sizeLimit}`;
     const lines = [this.faults.has('reply-line-too-long') ? first + ' ' + 'x'.repeat(600) : first, 'PIPELINING', size, '8BITMIME', 'ENHANCEDSTATUSCODES'];
+    // RFC 5321 §2.4: "8BITMIME SHOULD be supported"; this fault hides it (BODY is still understood).
+    if (this.faults.has('8bitmime-unadvertised')) lines.splice(lines.indexOf('8BITMIME'), 1);
     // RFC 3207 §4.2: not offered again once TLS is on.
     if (!this.tls || this.faults.has('starttls-readvertised')) lines.push('STARTTLS');
     // §4.1.1.1: every command beyond the §4.5.1 minimum that we answer is listed.
@@ -321,8 +323,9 @@ export class Session {
           declared = Number(value);
           break;
         case 'BODY':
+          if (this.faults.has('body-param-refused')) return this.reply(555, '5.5.4', 'Unsupported parameter BODY');
           // RFC 6152 §2: BODY=7BIT / BODY=8BITMIME.
-          if (!/^(7BIT|8BITMIME)$/i.test(value ?? '')) return this.reply(501, '5.5.4', 'Bad BODY parameter');
+          if (!/^(7BIT|8BITMIME)$/i.test(value ?? '') && !this.faults.has('body-value-ok')) return this.reply(501, '5.5.4', 'Bad BODY parameter');
           break;
         default:
           if (!lenient) return this.reply(555, '5.5.4', `Unsupported parameter ${keyword}`);
@@ -639,6 +642,7 @@ export class Session {
   private lastId = '';
 
   private store(tx: Transaction, content: Buffer): void {
+    if (this.faults.has('strip-8bit')) content = content.map((o) => o & 0x7f) as Buffer;
     this.lastId = randomBytes(6).toString('hex').toUpperCase();
     const trace = this.faults.has('no-received-header')
       ? ''

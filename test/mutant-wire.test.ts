@@ -106,7 +106,7 @@ describe('mutant server: reference mode, exact bytes', () => {
     expect(c.take()).toBe('220 mutant.smtptest.example ESMTP smtptest mutant\r\n');
     expect(await c.send(EHLO, 1)).toBe(
       '250-mutant.smtptest.example Hello client.example [127.0.0.1]\r\n250-PIPELINING\r\n250-SIZE 1048576\r\n250-8BITMIME\r\n' +
-        '250-ENHANCEDSTATUSCODES\r\n250-STARTTLS\r\n250 HELP\r\n',
+        '250-CHUNKING\r\n250-ENHANCEDSTATUSCODES\r\n250-STARTTLS\r\n250 HELP\r\n',
     );
     const chunks: string[] = [];
     socket.on('data', (d: Buffer) => chunks.push(d.toString('latin1')));
@@ -122,6 +122,30 @@ describe('mutant server: reference mode, exact bytes', () => {
     expect(m.content.toString('latin1')).toMatch(/^Received: from client\.example \(\[127\.0\.0\.1\]\)\r\n\tby mutant\.smtptest\.example /);
     // RFC 5321 §4.5.2: the transparency dot is removed; §4.1.1.4: no CRLF added.
     expect(body(m)).toBe('Subject: x\r\n\r\n.dot\r\n');
+  });
+
+  it('takes BDAT chunks split across reads as exactly their octets, and discards a refused chunk (RFC 3030 §2)', async () => {
+    const server = await start();
+    const c = await Raw.connect(server);
+    await c.send(EHLO, 1);
+    // A refused BDAT (no transaction): its 12 octets are read and discarded, then the 503.
+    expect(await c.send('BDAT 12\r\nNOOP\r\nNOOP\r\n', 1)).toBe('503 5.5.1 Error: need MAIL command\r\n');
+    expect(await c.send('MAIL FROM:<a@client.example>\r\nRCPT TO:<user@smtptest.example>\r\n', 2)).toBe('250 2.1.0 Ok\r\n250 2.1.5 Ok\r\n');
+    // A chunk holding "<CRLF>.<CRLF>" and a command line, written a few octets at a time.
+    const chunk = 'Subject: c\r\n\r\na\r\n.\r\nQUIT\r\n';
+    const bytes = `BDAT ${chunk.length}\r\n${chunk}BDAT 0 LAST\r\n`;
+    for (let i = 0; i < bytes.length; i += 5) {
+      c.write(bytes.slice(i, i + 5));
+      await sleep(2);
+    }
+    await c.replies(2);
+    await sleep(100);
+    expect(queued(c.take())).toBe(`250 2.0.0 ${chunk.length} octets received\r\n250 2.0.0 Ok: ${chunk.length} octets, queued as ID\r\n`);
+    expect(server.mailbox.messages).toHaveLength(1);
+    expect(body(server.mailbox.messages[0]!)).toBe(chunk);
+    // DATA after a chunk in the same transaction: 503.
+    await c.send('MAIL FROM:<a@client.example>\r\nRCPT TO:<user@smtptest.example>\r\n', 2);
+    expect(await c.send('BDAT 3\r\nx\r\nDATA\r\n', 2)).toBe('250 2.0.0 3 octets received\r\n503 5.5.1 Error: DATA after BDAT in one transaction\r\n');
   });
 
   it('reads a command split into one-octet chunks as one command', async () => {

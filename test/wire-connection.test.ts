@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { SmtpConnection } from '../harness/wire/connection.ts';
-import { dataContent, dataContentChunks } from '../harness/wire/serialize.ts';
+import { bdatChunk, dataContent, dataContentChunks } from '../harness/wire/serialize.ts';
 import { isSmtpTestError } from '../harness/errors.ts';
 import { fakeServer, onLines, writeByteByByte, type FakeServer } from './helpers/fake-server.ts';
 
@@ -170,5 +170,12 @@ describe('serializer', () => {
     expect(Buffer.concat(chunks).equals(dataContent(whole))).toBe(true);
     // Filler alone, and a filler shorter than one line.
     expect(Buffer.concat([...dataContentChunks('', { octets: 1, lineLength: 3 })]).toString()).toBe('0 x\r\n.\r\n');
+  });
+
+  it('counts a BDAT chunk as sent: CRLF line endings, no stuffing, no terminator (RFC 3030 §2)', () => {
+    expect(bdatChunk('a\n.\nb', false).toString('latin1')).toBe('BDAT 7\r\na\r\n.\r\nb');
+    expect(bdatChunk('', true).toString('latin1')).toBe('BDAT 0 LAST\r\n');
+    // Octets, not characters: latin1 strings are one octet a character.
+    expect(bdatChunk('\xe9\n', true).toString('latin1')).toBe('BDAT 3 LAST\r\n\xe9\r\n');
   });
 });

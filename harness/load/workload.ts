@@ -18,6 +18,7 @@ import { loadSuiteFile } from '../scenario/load.ts';
 import type { LoadedScenario, Step } from '../scenario/schema.ts';
 import { durationMs, judge, normaliseExpect } from '../runner/expect.ts';
 import { messageContent, sendContent } from '../runner/content.ts';
+import { bdatChunk } from '../wire/serialize.ts';
 import type { ClientHost } from './client.ts';
 import { LOAD_CLIENT } from './message.ts';
 import { ACCEPTED, FAILED, REJECTED } from './recorder.ts';
@@ -164,6 +165,10 @@ export class WorkloadClient {
     } else if ('data' in step) {
       sent(PHASES.indexOf('eod'));
       await sendContent(conn, messageContent(step.data, fill));
+    } else if ('bdat' in step) {
+      // The last chunk's reply ends the message, as end of data does; earlier chunks' replies are timed as DATA's.
+      sent(PHASES.indexOf(step.bdat.last ? 'eod' : 'data'));
+      await conn.write(bdatChunk(fill(step.bdat.chunk), step.bdat.last));
     } else if ('expect' in step) return expect(step.expect);
     else if ('wait' in step) await new Promise((r) => setTimeout(r, durationMs(step.wait, 1)));
     else if ('disconnect' in step) await conn.end(200);

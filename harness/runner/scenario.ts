@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { SmtpConnection, type ReadOutcome, type TranscriptEntry } from '../wire/connection.ts';
 import { messageContent, sendContent } from './content.ts';
+import { bdatChunk } from '../wire/serialize.ts';
 import { isSmtpTestError } from '../errors.ts';
 import type { LoadedScenario, Step } from '../scenario/schema.ts';
 import type { StartedTarget } from '../../targets/types.ts';
@@ -110,6 +111,7 @@ async function runStep(step: Step, conn: SmtpConnection, ctx: ScenarioContext, v
   else if ('raw' in step) await sendOrFail(conn, () => conn.sendRaw(fill(step.raw, vars)));
   else if ('pipeline' in step) await sendOrFail(conn, () => conn.sendPipeline(step.pipeline.map((l) => fill(l, vars))));
   else if ('data' in step) await sendOrFail(conn, () => sendContent(conn, messageContent(step.data, (t) => fill(t, vars), sizeLimit(ctx))));
+  else if ('bdat' in step) await sendOrFail(conn, () => conn.write(bdatChunk(fill(step.bdat.chunk, vars), step.bdat.last)));
   else if ('wait' in step) await sleep(durationMs(step.wait, ctx.options.timeoutScale));
   else if ('expect' in step) await expectOn(conn, normaliseExpect(step.expect, ctx.options.profile), ctx);
   else if ('disconnect' in step) await conn.end(200);

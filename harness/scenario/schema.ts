@@ -100,6 +100,12 @@ export const StepSchema = z.union([
   step('raw', Text),
   step('pipeline', z.array(Text).min(1)),
   step('data', DataSchema),
+  /**
+   * A CHUNKING chunk (RFC 3030): "BDAT <size>[ LAST]" and the chunk in one
+   * write, the size counted after placeholders are filled and LF made CRLF.
+   * No stuffing, no terminator: the chunk is sent as it is.
+   */
+  step('bdat', z.strictObject({ chunk: Text, last: z.boolean().default(false) })),
   step('starttls', z.union([z.literal(true), z.strictObject({ command: z.boolean() })])),
   step('wait', DurationSchema),
   step('expect', ExpectSchema),

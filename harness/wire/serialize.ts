@@ -92,3 +92,13 @@ export function chunkContent(content: string | Buffer): Buffer {
   if (Buffer.isBuffer(content)) return content;
   return Buffer.from(content.replace(/\r?\n/g, CRLF), 'latin1');
 }
+
+/**
+ * A BDAT command and its chunk, for one write (RFC 3030 §2: "BDAT" SP
+ * chunk-size [SP "LAST"] CRLF, then exactly chunk-size octets). The size is
+ * the chunk's octets as sent, after the CRLF line endings.
+ */
+export function bdatChunk(content: string | Buffer, last: boolean): Buffer {
+  const chunk = chunkContent(content);
+  return Buffer.concat([commandLine(`BDAT ${chunk.length}${last ? ' LAST' : ''}`), chunk]);
+}

@@ -120,6 +120,13 @@ export const FAULTS = {
   'body-param-refused': { description: 'lists 8BITMIME but refuses MAIL with a BODY parameter (555)', violates: 'RFC 6152 §3' },
   'body-value-ok': { description: 'accepts any BODY value (BODY=9BIT)', violates: 'RFC 6152 §2, RFC 5321 §4.1.1.11' },
   'strip-8bit': { description: 'clears the high bit of every content octet before storing the message', violates: 'RFC 6152 §3' },
+  // CHUNKING (RFC 3030)
+  'bdat-chunks-dropped': { description: 'stores only the last BDAT chunk of a message', violates: 'RFC 3030 §2' },
+  'bdat-zero-refused': { description: 'refuses "BDAT 0 LAST" (an empty last chunk) with 501', violates: 'RFC 3030 §2' },
+  'bdat-then-data-ok': { description: 'accepts DATA (354) after a BDAT chunk in the same transaction', violates: 'RFC 3030 §2' },
+  'bdat-refused-unconsumed': { description: 'refuses a BDAT at once and reads its chunk as commands', violates: 'RFC 3030 §2' },
+  'bdat-dot-ends': { description: 'ends a message at <CRLF>.<CRLF> inside a BDAT chunk and reads the rest of the chunk as commands', violates: 'RFC 3030 §2' },
+  'bdat-rset-keeps': { description: 'keeps the BDAT chunks of a transaction that RSET ended, and delivers them with the next message', violates: 'RFC 3030 §2, RFC 5321 §4.1.1.5' },
   // PIPELINING (RFC 2920)
   'drop-pipelined': { description: 'drops the rest of an input chunk after its first command', violates: 'RFC 2920 §3.2' },
   'pipeline-no-flush': { description: 'holds the last reply of a multi-command chunk until more input arrives', violates: 'RFC 2920 §3.2' },

@@ -1,7 +1,7 @@
 /**
  * One SMTP session of the mutant server: the wire state machine (RFC 5321,
  * with SIZE RFC 1870, PIPELINING RFC 2920, ENHANCEDSTATUSCODES RFC 2034,
- * 8BITMIME RFC 6152 and STARTTLS RFC 3207). With no faults it is the
+ * 8BITMIME RFC 6152, CHUNKING RFC 3030 and STARTTLS RFC 3207). With no faults it is the
  * reference server: every choice is the strictest the RFCs allow. Each
  * `faults.has(...)` is one deliberate deviation (see faults.ts).
  *
@@ -42,6 +42,22 @@ interface Transaction {
   /** '' for the null reverse-path. */
   from: string;
   rcpts: string[];
+  /** BDAT chunks so far (RFC 3030): set by the first BDAT; DATA is then refused. */
+  chunks?: Buffer[];
+  chunkOctets?: number;
+  /** A chunk was refused: the message failed, and later chunks are refused too. */
+  chunkFailed?: boolean;
+}
+
+/** The chunk of a BDAT being read (RFC 3030 §2). */
+interface ChunkState {
+  size: number;
+  remaining: number;
+  last: boolean;
+  /** Where the octets go; undefined when they are discarded (a refused BDAT). */
+  keep?: Buffer[];
+  /** Sent once the chunk is read: RFC 3030 §2 has the data consumed before the refusal. */
+  refusal?: [code: number, enhanced: string, text: string];
 }
 
 interface DataState {
@@ -58,7 +74,7 @@ interface DataState {
   atStart: boolean;
 }
 
-type Mode = 'command' | 'data' | 'tls-handshake' | 'closed';
+type Mode = 'command' | 'data' | 'chunk' | 'tls-handshake' | 'closed';
 
 export class Session {
   private socket: net.Socket;
@@ -72,6 +88,9 @@ export class Session {
   private helo?: { name: string; extended: boolean };
   private tx?: Transaction;
   private data?: DataState;
+  private chunk?: ChunkState;
+  /** bdat-rset-keeps: chunks that RSET should have discarded, carried into the next transaction. */
+  private staleChunks?: Buffer[];
   private tls = false;
   /** Discarding an over-long command line until its CRLF (§4.5.3.1.4). */
   private overlong = false;
@@ -132,9 +151,13 @@ export class Session {
 
   private process(): void {
     let commands = 0;
-    while (this.mode === 'command' || this.mode === 'data') {
+    while (this.mode === 'command' || this.mode === 'data' || this.mode === 'chunk') {
       if (this.mode === 'data') {
         if (!this.consumeData()) break;
+        continue;
+      }
+      if (this.mode === 'chunk') {
+        if (!this.consumeChunk()) break;
         continue;
       }
       const line = this.takeLine();
@@ -142,7 +165,7 @@ export class Session {
       commands++;
       this.command(line);
       // The drop-pipelined flaw: whatever followed the first command in this read is lost.
-      if (this.faults.has('drop-pipelined') && (this.mode as Mode) !== 'tls-handshake') this.input = Buffer.alloc(0);
+      if (this.faults.has('drop-pipelined') && (this.mode as Mode) !== 'tls-handshake' && (this.mode as Mode) !== 'chunk') this.input = Buffer.alloc(0);
     }
     if (this.faults.has('pipeline-no-flush') && commands > 1 && this.out.length > 1) this.held.push(this.out.pop()!);
     this.flush();
@@ -235,8 +258,9 @@ export class Session {
         return this.quit(arg);
       case 'STARTTLS':
         return this.starttls(arg);
-      case 'AUTH':
       case 'BDAT':
+        return this.bdat(arg);
+      case 'AUTH':
       case 'TURN':
       case 'ATRN':
       case 'SEND':
@@ -278,7 +302,7 @@ export class Session {
     // §3.2: HELO gets this only with the helo-extended fault.
     // RFC 1870 §4: "SIZE" [SP 1*20DIGIT].
     const size = this.faults.has('size-kw-bad-value') ? `SIZE ${Math.round(this.config.sizeLimit / 1048576)}M` : `SIZE ${this.config.sizeLimit}`;
-    const lines = [this.faults.has('reply-line-too-long') ? first + ' ' + 'x'.repeat(600) : first, 'PIPELINING', size, '8BITMIME', 'ENHANCEDSTATUSCODES'];
+    const lines = [this.faults.has('reply-line-too-long') ? first + ' ' + 'x'.repeat(600) : first, 'PIPELINING', size, '8BITMIME', 'CHUNKING', 'ENHANCEDSTATUSCODES'];
     // RFC 5321 §2.4: "8BITMIME SHOULD be supported"; this fault hides it (BODY is still understood).
     if (this.faults.has('8bitmime-unadvertised')) lines.splice(lines.indexOf('8BITMIME'), 1);
     // RFC 3207 §4.2: not offered again once TLS is on.
@@ -336,6 +360,11 @@ export class Session {
       return this.sizeRefusal('Message size exceeds fixed maximum message size');
     }
     this.tx = { from: parsed.path.kind === 'mailbox' ? `${parsed.path.mailbox.local}@${parsed.path.mailbox.domain}` : '', rcpts: [] };
+    if (this.staleChunks) {
+      this.tx.chunks = this.staleChunks;
+      this.tx.chunkOctets = this.staleChunks.reduce((n, c) => n + c.length, 0);
+      this.staleChunks = undefined;
+    }
     this.reply(250, '2.1.0', 'Ok');
   }
 
@@ -430,6 +459,8 @@ export class Session {
       if (!this.tx) return this.reply(503, '5.5.1', 'Error: need MAIL command');
       if (this.tx.rcpts.length === 0) return this.reply(503, '5.5.1', 'Error: need RCPT command');
     }
+    // RFC 3030 §2: "DATA and BDAT commands cannot be used in the same transaction ... a 503".
+    if (this.tx?.chunks && !this.faults.has('bdat-then-data-ok')) return this.reply(503, '5.5.1', 'Error: DATA after BDAT in one transaction');
     this.tx ??= { from: '', rcpts: [] };
     this.mode = 'data';
     this.data = { chunks: [], size: 0, lineStart: true, lineLength: 0, bareLf: false, bareCr: false, oversize: false, atStart: true };
@@ -441,8 +472,88 @@ export class Session {
     if (this.preEhloRefused()) return;
     if (arg !== undefined && !this.faults.has('rset-arg-ok')) return this.reply(501, '5.5.4', 'Syntax: RSET', true);
     if (!this.tx && this.faults.has('rset-503-idle')) return this.reply(503, '5.5.1', 'Error: no transaction to reset', true);
+    // RFC 3030 §2: RSET after a BDAT clears the chunks sent in the transaction; bdat-rset-keeps carries them over.
+    if (this.faults.has('bdat-rset-keeps') && this.tx?.chunks?.length) this.staleChunks = this.tx.chunks;
     if (!this.faults.has('rset-keeps-transaction')) this.tx = undefined;
     this.reply(250, '2.0.0', 'Ok', true);
+  }
+
+  /**
+   * RFC 3030 §2: bdat-cmd = "BDAT" SP chunk-size [ SP end-marker ] CRLF, then
+   * exactly chunk-size octets of message data, taken as they are (no end of
+   * data to look for, no dot-stuffing). A refused BDAT still has its chunk
+   * read and discarded before the refusal goes out.
+   */
+  private bdat(arg: string | undefined): void {
+    const m = /^(\d{1,20})( LAST)?$/i.exec(arg ?? '');
+    // Without a size the chunk cannot be skipped: the session reads on as commands.
+    if (!m) return this.reply(501, '5.5.4', 'Syntax: BDAT chunk-size [LAST]');
+    const size = Number(m[1]);
+    const last = m[2] !== undefined;
+    if (size === 0 && last && this.faults.has('bdat-zero-refused')) return this.reply(501, '5.5.4', 'Syntax: BDAT chunk-size [LAST]');
+    let refusal: ChunkState['refusal'];
+    if (!this.helo) refusal = [503, '5.5.1', 'Error: send HELO/EHLO first'];
+    else if (!this.tx) refusal = [503, '5.5.1', 'Error: need MAIL command'];
+    else if (this.tx.rcpts.length === 0) refusal = [503, '5.5.1', 'Error: need RCPT command'];
+    else if (this.tx.chunkFailed) refusal = [503, '5.5.1', 'Error: the message already failed; send RSET'];
+    else if ((this.tx.chunkOctets ?? 0) + size > this.config.sizeLimit && !this.faults.has('ignore-size')) {
+      // RFC 1870 §6 with RFC 3030: too much data is 552, and the message has failed.
+      refusal = [552, '5.3.4', 'Message size exceeds fixed maximum message size'];
+      this.tx.chunkFailed = true;
+      this.tx.chunks = [];
+    }
+    // The flaw: the refusal at once, and the chunk read as commands.
+    if (refusal && this.faults.has('bdat-refused-unconsumed')) return this.reply(...refusal);
+    let keep: Buffer[] | undefined;
+    if (!refusal) {
+      this.tx!.chunks ??= [];
+      keep = this.tx!.chunks;
+    }
+    this.chunk = { size, remaining: size, last, keep, refusal };
+    this.mode = 'chunk';
+  }
+
+  /** Reads chunk octets from the input; true once the chunk is complete (and answered). */
+  private consumeChunk(): boolean {
+    const c = this.chunk!;
+    const n = Math.min(c.remaining, this.input.length);
+    const part = this.input.subarray(0, n);
+    this.input = this.input.subarray(n);
+    c.remaining -= n;
+    if (c.keep) {
+      if (this.faults.has('bdat-dot-ends')) {
+        // The flaw: the chunk scanned for DATA's end of data; what follows it is read as commands.
+        const before = c.keep.reduce((k, b) => k + b.length, 0);
+        const all = Buffer.concat([...c.keep, part]);
+        const at = all.indexOf('\r\n.\r\n', Math.max(0, before - 4));
+        if (at >= 0) {
+          c.keep.length = 0;
+          c.keep.push(all.subarray(0, at + 2));
+          this.input = Buffer.concat([all.subarray(at + 5), this.input]);
+          c.remaining = 0;
+          c.last = true;
+        } else if (n > 0) c.keep.push(Buffer.from(part));
+      } else if (n > 0) c.keep.push(Buffer.from(part));
+    }
+    if (c.remaining > 0) return false;
+    this.chunk = undefined;
+    this.mode = 'command';
+    this.verb = 'BDAT';
+    if (c.refusal) {
+      this.reply(...c.refusal);
+      return true;
+    }
+    const tx = this.tx!;
+    tx.chunkOctets = (tx.chunkOctets ?? 0) + c.size;
+    if (!c.last) {
+      this.reply(250, '2.0.0', `${c.size} octets received`);
+      return true;
+    }
+    this.tx = undefined;
+    const chunks = this.faults.has('bdat-chunks-dropped') ? tx.chunks!.slice(-1) : tx.chunks!;
+    this.store(tx, Buffer.concat(chunks));
+    this.reply(250, '2.0.0', `Ok: ${tx.chunkOctets} octets, queued as ${this.lastId}`);
+    return true;
   }
 
   /** §4.1.1.9: 250, whatever the argument. */
@@ -681,7 +792,7 @@ export class Session {
   private closeAfterFlush(): void {
     this.pendingClose = true;
     this.input = Buffer.alloc(0);
-    if (this.mode === 'command' || this.mode === 'data') this.mode = 'closed';
+    if (this.mode === 'command' || this.mode === 'data' || this.mode === 'chunk') this.mode = 'closed';
   }
 
   private flush(): void {

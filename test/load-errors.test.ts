@@ -91,6 +91,19 @@ scenarios:
     steps:
       - send: "MAIL FROM:<{{sender}}>"
       - expect: 550
+  - id: W-3
+    title: one message in two BDAT chunks (RFC 3030)
+    section: "2"
+    level: MUST
+    steps:
+      - send: "MAIL FROM:<{{sender}}>"
+      - expect: 250
+      - send: "RCPT TO:<{{rcpt}}>"
+      - expect: 250
+      - bdat: { chunk: "Subject: {{token}}\\n\\nfirst\\n" }
+      - expect: 250
+      - bdat: { chunk: "second\\n", last: true }
+      - expect: 250
 `,
     );
     try {
@@ -99,6 +112,13 @@ scenarios:
       expect(ok.phases.eod!.count).toBe(10);
       expect(ok.phases.rcpt!.count).toBe(10);
       expect(ok.phases.quit!.count).toBe(10);
+      // Each play is a session of its own.
+      expect(ok.sessions.opened).toBe(10);
+      // BDAT chunks: the last chunk's reply is timed as end of data, the others as DATA's.
+      const chunked = await runLoad({ target: 'mutant', connections: 2, messages: 6, workload: `${file}#W-3` });
+      expect(chunked.messages).toMatchObject({ total: 6, accepted: 6 });
+      expect(chunked.phases.data!.count).toBe(6);
+      expect(chunked.phases.eod!.count).toBe(6);
       const bad = await runLoad({ target: 'sink', connections: 1, messages: 3, workload: `${file}#W-2` });
       expect(bad.messages).toMatchObject({ total: 3, rejected: 3 });
     } finally {

@@ -101,6 +101,8 @@ export class WorkloadClient {
     const conn = this.conn;
     const now = performance.now();
     rec.phase(PHASES.indexOf('connect'), now - t0, now);
+    // Each play of the scenario is a session of its own.
+    rec.session(false, now);
     // Phases of the replies still to come, in order, each with the time its command went out.
     const awaiting: { p: number; at: number }[] = [];
     const sent = (p: number) => awaiting.push({ p, at: performance.now() });

@@ -27,6 +27,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { LoadResult } from '../harness/load/types.ts';
+import { mulberry32 } from '../harness/load/random.ts';
 
 const args = process.argv.slice(2);
 const arg = (name: string, dflt: number) => {
@@ -180,6 +181,29 @@ const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 };
+/**
+ * A 95% interval for the median of `xs`: the 2.5th and 97.5th percentiles of
+ * the medians of 2000 resamples (bootstrap, seeded: the same pairs give the
+ * same interval). Coarse for a few pairs, and honest about it.
+ */
+function medianInterval(xs: number[]): [number, number] {
+  const rnd = mulberry32(1);
+  const meds: number[] = [];
+  for (let i = 0; i < 2000; i++) meds.push(median(xs.map(() => xs[Math.floor(rnd() * xs.length)]!)));
+  meds.sort((a, b) => a - b);
+  return [meds[50]!, meds[1949]!];
+}
+
+/** The issue's targets per mode: rate ratio at least `rate`, CPU ratio at most 1 (docs/performance.md). */
+const TARGETS: Record<string, { rate: number; cpu: number }> = { 'keep-alive': { rate: 1.0, cpu: 1.0 }, 'new connection': { rate: 1.0, cpu: 1.0 }, pipelining: { rate: 1.5, cpu: 1.0 } };
+
+/** Met when the whole interval is on the target's side, missed when it is all on the other, else not shown either way. */
+function verdict(iv: [number, number], target: number, atLeast: boolean): 'met' | 'missed' | 'not shown either way' {
+  const [lo, hi] = iv;
+  if (atLeast) return lo >= target ? 'met' : hi < target ? 'missed' : 'not shown either way';
+  return hi <= target ? 'met' : lo > target ? 'missed' : 'not shown either way';
+}
+
 const f1 = (x: number) => x.toFixed(1);
 const f2 = (x: number) => x.toFixed(2);
 
@@ -210,6 +234,8 @@ async function compare(port: number, name: string, a: string, b: string, message
     ratioWall: median(pairs.map((p) => p.b.wallRate / p.a.rate)),
     cpuRatio: median(cpuRatios),
     cpuRatioRange: [Math.min(...cpuRatios), Math.max(...cpuRatios)],
+    ratioInterval: medianInterval(ratios),
+    cpuRatioInterval: medianInterval(cpuRatios),
     cpuPer1k: { smtpSource: median(pairs.map((p) => p.a.cpuPer1k)), smtptestProcess: median(pairs.map((p) => p.b.cpuPer1k)), smtptestRun: median(pairs.map((p) => p.b.runCpuPer1k!)) },
     plainNode: plainPairs.length
       ? { rate: median(plainPairs.map((p) => p.c.rate)), ratio: median(plainPairs.map((p) => p.c.rate / p.a.rate)), smtptestOverPlain: median(plainPairs.map((p) => p.b.rate / p.c.rate)), runCpuPer1k: median(plainPairs.map((p) => p.c.runCpuPer1k!)) }
@@ -218,6 +244,17 @@ async function compare(port: number, name: string, a: string, b: string, message
   console.log(
     `  ${name}: median ratio ${f2(summary.ratio)} (min ${f2(summary.ratioMin)}; by smtptest's wall time ${f2(summary.ratioWall)}); CPU (user+sys) per 1000 msgs: smtp-source ${f2(summary.cpuPer1k.smtpSource * 1000)} ms, smtptest ${f2(summary.cpuPer1k.smtptestRun * 1000)} ms run / ${f2(summary.cpuPer1k.smtptestProcess * 1000)} ms whole process; median of the pairs' CPU ratios (smtptest run / smtp-source) ${f2(summary.cpuRatio)} (${f2(summary.cpuRatioRange[0]!)}-${f2(summary.cpuRatioRange[1]!)})`,
   );
+  const t = TARGETS[name];
+  if (t) {
+    const rv = verdict(summary.ratioInterval, t.rate, true);
+    const cv = verdict(summary.cpuRatioInterval, t.cpu, false);
+    const iv = (x: [number, number]) => `${f2(x[0])}-${f2(x[1])}`;
+    console.log(
+      `  ${name}: target rate ratio >= ${f2(t.rate)}: ${rv} (median ${f2(summary.ratio)}, 95% interval ${iv(summary.ratioInterval)}); ` +
+        `target CPU ratio <= ${f2(t.cpu)}: ${cv} (median ${f2(summary.cpuRatio)}, 95% interval ${iv(summary.cpuRatioInterval)})`,
+    );
+    Object.assign(summary, { verdict: { rate: rv, cpu: cv } });
+  }
   if (summary.plainNode) {
     const pn = summary.plainNode;
     console.log(`  ${name}: plain Node client median ratio ${f2(pn.ratio)} to smtp-source, smtptest ${f2(pn.smtptestOverPlain)} of its rate; its CPU per 1000 msgs ${f2(pn.runCpuPer1k * 1000)} ms`);

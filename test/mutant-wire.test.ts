@@ -106,7 +106,7 @@ describe('mutant server: reference mode, exact bytes', () => {
     expect(c.take()).toBe('220 mutant.smtptest.example ESMTP smtptest mutant\r\n');
     expect(await c.send(EHLO, 1)).toBe(
       '250-mutant.smtptest.example Hello client.example [127.0.0.1]\r\n250-PIPELINING\r\n250-SIZE 1048576\r\n250-8BITMIME\r\n' +
-        '250-CHUNKING\r\n250-ENHANCEDSTATUSCODES\r\n250-STARTTLS\r\n250 HELP\r\n',
+        '250-CHUNKING\r\n250-DSN\r\n250-ENHANCEDSTATUSCODES\r\n250-STARTTLS\r\n250 HELP\r\n',
     );
     const chunks: string[] = [];
     socket.on('data', (d: Buffer) => chunks.push(d.toString('latin1')));

@@ -127,6 +127,9 @@ export const FAULTS = {
   'bdat-refused-unconsumed': { description: 'refuses a BDAT at once and reads its chunk as commands', violates: 'RFC 3030 §2' },
   'bdat-dot-ends': { description: 'ends a message at <CRLF>.<CRLF> inside a BDAT chunk and reads the rest of the chunk as commands', violates: 'RFC 3030 §2' },
   'bdat-rset-keeps': { description: 'keeps the BDAT chunks of a transaction that RSET ended, and delivers them with the next message', violates: 'RFC 3030 §2, RFC 5321 §4.1.1.5' },
+  // DSN (RFC 3461)
+  'dsn-param-refused': { description: 'lists DSN but refuses MAIL and RCPT with DSN parameters (555)', violates: 'RFC 3461 §4, RFC 5321 §4.1.1.11' },
+  'dsn-value-ok': { description: 'accepts DSN parameters whatever their value (RET=BODY, NOTIFY=NEVER,SUCCESS, ORCPT without a type, ENVID that is not xtext)', violates: 'RFC 3461 §4' },
   // PIPELINING (RFC 2920)
   'drop-pipelined': { description: 'drops the rest of an input chunk after its first command', violates: 'RFC 2920 §3.2' },
   'pipeline-no-flush': { description: 'holds the last reply of a multi-command chunk until more input arrives', violates: 'RFC 2920 §3.2' },

@@ -1,7 +1,8 @@
 /**
  * One SMTP session of the mutant server: the wire state machine (RFC 5321,
  * with SIZE RFC 1870, PIPELINING RFC 2920, ENHANCEDSTATUSCODES RFC 2034,
- * 8BITMIME RFC 6152, CHUNKING RFC 3030 and STARTTLS RFC 3207). With no faults it is the
+ * 8BITMIME RFC 6152, CHUNKING RFC 3030, DSN RFC 3461 and STARTTLS RFC 3207).
+ * With no faults it is the
  * reference server: every choice is the strictest the RFCs allow. Each
  * `faults.has(...)` is one deliberate deviation (see faults.ts).
  *
@@ -302,7 +303,7 @@ export class Session {
     // §3.2: HELO gets this only with the helo-extended fault.
     // RFC 1870 §4: "SIZE" [SP 1*20DIGIT].
     const size = this.faults.has('size-kw-bad-value') ? `SIZE ${Math.round(this.config.sizeLimit / 1048576)}M` : `SIZE ${this.config.sizeLimit}`;
-    const lines = [this.faults.has('reply-line-too-long') ? first + ' ' + 'x'.repeat(600) : first, 'PIPELINING', size, '8BITMIME', 'CHUNKING', 'ENHANCEDSTATUSCODES'];
+    const lines = [this.faults.has('reply-line-too-long') ? first + ' ' + 'x'.repeat(600) : first, 'PIPELINING', size, '8BITMIME', 'CHUNKING', 'DSN', 'ENHANCEDSTATUSCODES'];
     // RFC 5321 §2.4: "8BITMIME SHOULD be supported"; this fault hides it (BODY is still understood).
     if (this.faults.has('8bitmime-unadvertised')) lines.splice(lines.indexOf('8BITMIME'), 1);
     // RFC 3207 §4.2: not offered again once TLS is on.
@@ -351,6 +352,12 @@ export class Session {
           // RFC 6152 §2: BODY=7BIT / BODY=8BITMIME.
           if (!/^(7BIT|8BITMIME)$/i.test(value ?? '') && !this.faults.has('body-value-ok')) return this.reply(501, '5.5.4', 'Bad BODY parameter');
           break;
+        case 'RET':
+        case 'ENVID': {
+          const problem = this.dsnProblem(keyword, value);
+          if (problem) return this.reply(...problem);
+          break;
+        }
         default:
           if (!lenient) return this.reply(555, '5.5.4', `Unsupported parameter ${keyword}`);
       }
@@ -381,8 +388,17 @@ export class Session {
       if (this.faults.has('rcpt-syntax-550')) return this.reply(550, '5.1.3', 'Bad recipient address');
       return this.argProblem(parsed, 'RCPT TO:<address>', '5.1.3');
     }
-    // §4.1.1.11: we support no RCPT parameters.
-    if (parsed.params.length > 0 && !this.faults.has('unknown-param-ok')) return this.reply(555, '5.5.4', `Unsupported parameter ${splitParam(parsed.params[0]!).keyword}`);
+    // §4.1.1.11: the RCPT parameters we support are DSN's (RFC 3461 §4.1, §4.2).
+    const seen = new Set<string>();
+    for (const p of parsed.params) {
+      const { keyword, value } = splitParam(p);
+      if (this.faults.has('unknown-param-ok')) break;
+      if (keyword !== 'NOTIFY' && keyword !== 'ORCPT') return this.reply(555, '5.5.4', `Unsupported parameter ${keyword}`);
+      if (seen.has(keyword)) return this.reply(501, '5.5.4', `Duplicate ${keyword} parameter`);
+      seen.add(keyword);
+      const problem = this.dsnProblem(keyword, value);
+      if (problem) return this.reply(...problem);
+    }
     let recipient: string;
     if (parsed.path.kind === 'postmaster') {
       // §4.5.1: "RCPT TO:<Postmaster>" with no domain, any case.
@@ -465,6 +481,37 @@ export class Session {
     this.mode = 'data';
     this.data = { chunks: [], size: 0, lineStart: true, lineLength: 0, bareLf: false, bareCr: false, oversize: false, atStart: true };
     this.reply(354, undefined, 'End data with <CR><LF>.<CR><LF>');
+  }
+
+  /**
+   * RFC 3461 §4: the DSN parameters' grammar. RET = "FULL" / "HDRS"; ENVID =
+   * xtext of at most 100 octets; NOTIFY = "NEVER" / 1#("SUCCESS" / "FAILURE"
+   * / "DELAY"), any case; ORCPT = addr-type ";" xtext. The refusal, or
+   * undefined when the value is good.
+   */
+  private dsnProblem(keyword: string, value: string | undefined): [number, string, string] | undefined {
+    if (this.faults.has('dsn-param-refused')) return [555, '5.5.4', `Unsupported parameter ${keyword}`];
+    if (this.faults.has('dsn-value-ok')) return undefined;
+    const v = value ?? '';
+    const xtext = (t: string) => /^(?:[!-*,-<>-~]|\+[0-9A-F]{2})*$/.test(t);
+    let ok: boolean;
+    switch (keyword) {
+      case 'RET':
+        ok = /^(FULL|HDRS)$/i.test(v);
+        break;
+      case 'ENVID':
+        ok = v.length > 0 && v.length <= 100 && xtext(v);
+        break;
+      case 'NOTIFY':
+        ok = /^never$/i.test(v) || (v !== '' && v.split(',').every((e) => /^(success|failure|delay)$/i.test(e)));
+        break;
+      default: {
+        // ORCPT: addr-type is an atom (RFC 5321 §4.1.2), then ";" and the address as xtext.
+        const semi = v.indexOf(';');
+        ok = semi > 0 && /^[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~]+$/.test(v.slice(0, semi)) && v.length > semi + 1 && xtext(v.slice(semi + 1));
+      }
+    }
+    return ok ? undefined : [501, '5.5.4', `Bad ${keyword} parameter syntax`];
   }
 
   /** §4.1.1.5. */

@@ -106,7 +106,7 @@ describe('mutant server: reference mode, exact bytes', () => {
     expect(c.take()).toBe('220 mutant.smtptest.example ESMTP smtptest mutant\r\n');
     expect(await c.send(EHLO, 1)).toBe(
       '250-mutant.smtptest.example Hello client.example [127.0.0.1]\r\n250-PIPELINING\r\n250-SIZE 1048576\r\n250-8BITMIME\r\n' +
-        '250-CHUNKING\r\n250-DSN\r\n250-ENHANCEDSTATUSCODES\r\n250-STARTTLS\r\n250 HELP\r\n',
+        '250-CHUNKING\r\n250-DSN\r\n250-SMTPUTF8\r\n250-ENHANCEDSTATUSCODES\r\n250-STARTTLS\r\n250 HELP\r\n',
     );
     const chunks: string[] = [];
     socket.on('data', (d: Buffer) => chunks.push(d.toString('latin1')));
@@ -146,6 +146,21 @@ describe('mutant server: reference mode, exact bytes', () => {
     // DATA after a chunk in the same transaction: 503.
     await c.send('MAIL FROM:<a@client.example>\r\nRCPT TO:<user@smtptest.example>\r\n', 2);
     expect(await c.send('BDAT 3\r\nx\r\nDATA\r\n', 2)).toBe('250 2.0.0 3 octets received\r\n503 5.5.1 Error: DATA after BDAT in one transaction\r\n');
+  });
+
+  it('takes UTF-8 addresses only in an SMTPUTF8 transaction, and only as UTF-8 (RFC 6531 §3.3, §3.4)', async () => {
+    const c = await Raw.connect(await start());
+    await c.send(EHLO, 1);
+    const utf8 = Buffer.from('jérôme', 'utf8').toString('latin1');
+    // Without the parameter: 8-bit octets in a command are refused (RFC 5321 §2.4).
+    expect(await c.send(`MAIL FROM:<${utf8}@client.example>\r\n`, 1)).toBe('500 5.5.2 Syntax error - invalid character\r\n');
+    // With it: the UTF-8 sender, then a UTF-8 recipient (local-part and domain label) in the same transaction.
+    expect(await c.send(`MAIL FROM:<${utf8}@client.example> SMTPUTF8\r\n`, 1)).toBe('250 2.1.0 Ok\r\n');
+    expect(await c.send(`RCPT TO:<${utf8}@smtptest.example>\r\n`, 1)).toBe('250 2.1.5 Ok\r\n');
+    expect(await c.send(`RCPT TO:<x@${Buffer.from('bücher', 'utf8').toString('latin1')}.example>\r\n`, 1)).toMatch(/^550 5\.7\.1 /);
+    // Malformed UTF-8 (0xFF never appears in UTF-8), and a value on the parameter.
+    expect(await c.send('RSET\r\nMAIL FROM:<j\xffrome@client.example> SMTPUTF8\r\n', 2)).toBe('250 2.0.0 Ok\r\n500 5.5.2 Syntax error - malformed UTF-8\r\n');
+    expect(await c.send('MAIL FROM:<a@client.example> SMTPUTF8=YES\r\n', 1)).toBe('501 5.5.4 SMTPUTF8 takes no value\r\n');
   });
 
   it('reads a command split into one-octet chunks as one command', async () => {

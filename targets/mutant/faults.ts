@@ -130,6 +130,10 @@ export const FAULTS = {
   // DSN (RFC 3461)
   'dsn-param-refused': { description: 'lists DSN but refuses MAIL and RCPT with DSN parameters (555)', violates: 'RFC 3461 §4, RFC 5321 §4.1.1.11' },
   'dsn-value-ok': { description: 'accepts DSN parameters whatever their value (RET=BODY, NOTIFY=NEVER,SUCCESS, ORCPT without a type, ENVID that is not xtext)', violates: 'RFC 3461 §4' },
+  // SMTPUTF8 (RFC 6531)
+  'smtputf8-refused': { description: 'lists SMTPUTF8 but refuses MAIL with the SMTPUTF8 parameter (555)', violates: 'RFC 6531 §3.4' },
+  'smtputf8-value-ok': { description: 'accepts a value on the SMTPUTF8 parameter (SMTPUTF8=YES)', violates: 'RFC 6531 §3.4' },
+  'utf8-unchecked': { description: 'accepts malformed UTF-8 in the addresses of an SMTPUTF8 transaction', violates: 'RFC 6531 §3.3' },
   // PIPELINING (RFC 2920)
   'drop-pipelined': { description: 'drops the rest of an input chunk after its first command', violates: 'RFC 2920 §3.2' },
   'pipeline-no-flush': { description: 'holds the last reply of a multi-command chunk until more input arrives', violates: 'RFC 2920 §3.2' },

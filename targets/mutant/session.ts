@@ -1,7 +1,8 @@
 /**
  * One SMTP session of the mutant server: the wire state machine (RFC 5321,
  * with SIZE RFC 1870, PIPELINING RFC 2920, ENHANCEDSTATUSCODES RFC 2034,
- * 8BITMIME RFC 6152, CHUNKING RFC 3030, DSN RFC 3461 and STARTTLS RFC 3207).
+ * 8BITMIME RFC 6152, CHUNKING RFC 3030, DSN RFC 3461, SMTPUTF8 RFC 6531 and
+ * STARTTLS RFC 3207).
  * With no faults it is the
  * reference server: every choice is the strictest the RFCs allow. Each
  * `faults.has(...)` is one deliberate deviation (see faults.ts).
@@ -13,6 +14,7 @@
 import type net from 'node:net';
 import tls from 'node:tls';
 import { randomBytes } from 'node:crypto';
+import { isUtf8 } from 'node:buffer';
 import type { FaultSet } from './faults.ts';
 import { formatReply, receivedHeader, type OutReply } from './format.ts';
 import { parsePathArgument, splitParam, RFC_PATH_LIMITS, isDomain, isAddressLiteral, type ArgProblem, type PathLimits, type PathOptions } from './syntax.ts';
@@ -48,6 +50,8 @@ interface Transaction {
   chunkOctets?: number;
   /** A chunk was refused: the message failed, and later chunks are refused too. */
   chunkFailed?: boolean;
+  /** MAIL had SMTPUTF8 (RFC 6531 §3.4): the transaction's addresses may be UTF-8. */
+  utf8?: boolean;
 }
 
 /** The chunk of a BDAT being read (RFC 3030 §2). */
@@ -101,6 +105,8 @@ export class Session {
   /** The verb and the whole line of the command being answered (for reply faults). */
   private verb = '';
   private line = '';
+  /** The command being answered may carry UTF-8 (RFC 6531): a MAIL with SMTPUTF8, or a RCPT of its transaction. */
+  private utf8Line = false;
 
   constructor(
     socket: net.Socket,
@@ -218,8 +224,12 @@ export class Session {
   private command(raw: Buffer | 'too-long'): void {
     // §4.5.3.1.4, §4.5.3.1.9: "500 Line too long", and the session stays in step.
     if (raw === 'too-long') return this.reply(500, '5.5.6', 'Line too long');
-    // §2.4: commands are ASCII; "500 syntax error - invalid character".
-    if (!this.faults.has('non-ascii-ok') && raw.some((b) => b > 0x7f)) return this.reply(500, '5.5.2', 'Syntax error - invalid character');
+    // RFC 6531 §3.4: MAIL with the SMTPUTF8 parameter, and the RCPTs of its transaction, may carry UTF-8 addresses.
+    this.utf8Line = this.mayCarryUtf8(raw);
+    // §2.4: commands are ASCII otherwise; "500 syntax error - invalid character".
+    if (!this.faults.has('non-ascii-ok') && !this.utf8Line && raw.some((b) => b > 0x7f)) return this.reply(500, '5.5.2', 'Syntax error - invalid character');
+    // RFC 6531 §3.3: the addresses are UTF-8 (RFC 3629), so a malformed sequence is a syntax error.
+    if (this.utf8Line && !this.faults.has('utf8-unchecked') && !isUtf8(raw)) return this.reply(500, '5.5.2', 'Syntax error - malformed UTF-8');
     // §2.3.8: a bare CR or LF is not a line terminator, and it has no place inside a command.
     if (raw.includes(0x0d) || raw.includes(0x0a)) return this.reply(500, '5.5.2', 'Syntax error - bare CR or LF in command line');
     const text = raw.toString('latin1');
@@ -303,7 +313,7 @@ export class Session {
     // §3.2: HELO gets this only with the helo-extended fault.
     // RFC 1870 §4: "SIZE" [SP 1*20DIGIT].
     const size = this.faults.has('size-kw-bad-value') ? `SIZE ${Math.round(this.config.sizeLimit / 1048576)}M` : `SIZE ${this.config.sizeLimit}`;
-    const lines = [this.faults.has('reply-line-too-long') ? first + ' ' + 'x'.repeat(600) : first, 'PIPELINING', size, '8BITMIME', 'CHUNKING', 'DSN', 'ENHANCEDSTATUSCODES'];
+    const lines = [this.faults.has('reply-line-too-long') ? first + ' ' + 'x'.repeat(600) : first, 'PIPELINING', size, '8BITMIME', 'CHUNKING', 'DSN', 'SMTPUTF8', 'ENHANCEDSTATUSCODES'];
     // RFC 5321 §2.4: "8BITMIME SHOULD be supported"; this fault hides it (BODY is still understood).
     if (this.faults.has('8bitmime-unadvertised')) lines.splice(lines.indexOf('8BITMIME'), 1);
     // RFC 3207 §4.2: not offered again once TLS is on.
@@ -330,6 +340,7 @@ export class Session {
     if (parsed.path.kind === 'null' && this.faults.has('reject-null-sender')) return this.reply(553, '5.1.7', 'Null sender not accepted');
     // §4.1.1.11: parameters only for extensions the EHLO reply advertised.
     let declared: number | undefined;
+    let utf8 = false;
     const seen = new Set<string>();
     const lenient = this.faults.has('unknown-param-ok');
     for (const p of parsed.params) {
@@ -352,6 +363,12 @@ export class Session {
           // RFC 6152 §2: BODY=7BIT / BODY=8BITMIME.
           if (!/^(7BIT|8BITMIME)$/i.test(value ?? '') && !this.faults.has('body-value-ok')) return this.reply(501, '5.5.4', 'Bad BODY parameter');
           break;
+        case 'SMTPUTF8':
+          if (this.faults.has('smtputf8-refused')) return this.reply(555, '5.5.4', 'Unsupported parameter SMTPUTF8');
+          // RFC 6531 §3.4: the parameter takes no value.
+          if (value !== undefined && !this.faults.has('smtputf8-value-ok')) return this.reply(501, '5.5.4', 'SMTPUTF8 takes no value');
+          utf8 = true;
+          break;
         case 'RET':
         case 'ENVID': {
           const problem = this.dsnProblem(keyword, value);
@@ -366,7 +383,7 @@ export class Session {
     if (declared !== undefined && declared > this.config.sizeLimit && !this.faults.has('ignore-size')) {
       return this.sizeRefusal('Message size exceeds fixed maximum message size');
     }
-    this.tx = { from: parsed.path.kind === 'mailbox' ? `${parsed.path.mailbox.local}@${parsed.path.mailbox.domain}` : '', rcpts: [] };
+    this.tx = { from: parsed.path.kind === 'mailbox' ? `${parsed.path.mailbox.local}@${parsed.path.mailbox.domain}` : '', rcpts: [], utf8 };
     if (this.staleChunks) {
       this.tx.chunks = this.staleChunks;
       this.tx.chunkOctets = this.staleChunks.reduce((n, c) => n + c.length, 0);
@@ -434,10 +451,19 @@ export class Session {
     return this.config.domains.includes(domain.toLowerCase());
   }
 
+  /** A MAIL line with an SMTPUTF8 parameter, or a RCPT line in a transaction opened by one (RFC 6531 §3.4). */
+  private mayCarryUtf8(raw: Buffer): boolean {
+    if (raw.length < 5 || !this.helo?.extended) return false;
+    const verb = raw.toString('latin1', 0, 5).toUpperCase();
+    if (verb === 'RCPT ') return this.tx?.utf8 === true;
+    return verb === 'MAIL ' && /\sSMTPUTF8(?:=\S*)?(?:\s|$)/i.test(raw.toString('latin1'));
+  }
+
   private pathOptions(): Pick<PathOptions, 'lax' | 'eightBit' | 'emptyValues' | 'noQuoted' | 'noLiterals'> {
     return {
       lax: this.faults.has('lax-path-syntax'),
-      eightBit: this.faults.has('non-ascii-ok'),
+      // RFC 6531 §3.3: UTF-8 in local-parts and domains (as octets here: checked for UTF-8 above).
+      eightBit: this.faults.has('non-ascii-ok') || this.utf8Line,
       emptyValues: this.faults.has('size-param-syntax-ok'),
       noQuoted: this.faults.has('quoted-local-501'),
       noLiterals: this.faults.has('literal-refused'),

@@ -6,9 +6,12 @@ import net from 'node:net';
 
 /** Domain = sub-domain *("." sub-domain); sub-domain = Let-dig [Ldh-str] (§4.1.2). */
 const SUB_DOMAIN = /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/;
+/** RFC 6531 §3.3: sub-domain =/ U-label; as octets (latin1 text), UTF-8 checked by the caller. */
+const SUB_DOMAIN_8BIT = /^[A-Za-z0-9\x80-\xff](?:[A-Za-z0-9\x80-\xff-]*[A-Za-z0-9\x80-\xff])?$/;
 
-export function isDomain(s: string): boolean {
-  return s.length > 0 && s.split('.').every((label) => SUB_DOMAIN.test(label));
+export function isDomain(s: string, eightBit = false): boolean {
+  const label = eightBit ? SUB_DOMAIN_8BIT : SUB_DOMAIN;
+  return s.length > 0 && s.split('.').every((l) => label.test(l));
 }
 
 /** address-literal = "[" ( IPv4 / "IPv6:" IPv6 / General-address-literal ) "]" (§4.1.3). */
@@ -81,7 +84,7 @@ export function parseMailbox(s: string, limits: PathLimits, o: MailboxOptions = 
   }
   if (!rest.startsWith('@')) return 'syntax';
   const domain = rest.slice(1);
-  if (!isDomain(domain) && (o.noLiterals || !isAddressLiteral(domain))) return 'syntax';
+  if (!isDomain(domain, o.eightBit) && (o.noLiterals || !isAddressLiteral(domain))) return 'syntax';
   if (local.length > limits.local) return 'local-too-long';
   if (domain.length > limits.domain) return 'domain-too-long';
   return { local, domain };

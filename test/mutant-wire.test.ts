@@ -106,7 +106,7 @@ describe('mutant server: reference mode, exact bytes', () => {
     expect(c.take()).toBe('220 mutant.smtptest.example ESMTP smtptest mutant\r\n');
     expect(await c.send(EHLO, 1)).toBe(
       '250-mutant.smtptest.example Hello client.example [127.0.0.1]\r\n250-PIPELINING\r\n250-SIZE 1048576\r\n250-8BITMIME\r\n' +
-        '250-CHUNKING\r\n250-DSN\r\n250-SMTPUTF8\r\n250-ENHANCEDSTATUSCODES\r\n250-STARTTLS\r\n250 HELP\r\n',
+        '250-CHUNKING\r\n250-DSN\r\n250-SMTPUTF8\r\n250-AUTH PLAIN LOGIN\r\n250-ENHANCEDSTATUSCODES\r\n250-STARTTLS\r\n250 HELP\r\n',
     );
     const chunks: string[] = [];
     socket.on('data', (d: Buffer) => chunks.push(d.toString('latin1')));
@@ -161,6 +161,21 @@ describe('mutant server: reference mode, exact bytes', () => {
     // Malformed UTF-8 (0xFF never appears in UTF-8), and a value on the parameter.
     expect(await c.send('RSET\r\nMAIL FROM:<j\xffrome@client.example> SMTPUTF8\r\n', 2)).toBe('250 2.0.0 Ok\r\n500 5.5.2 Syntax error - malformed UTF-8\r\n');
     expect(await c.send('MAIL FROM:<a@client.example> SMTPUTF8=YES\r\n', 1)).toBe('501 5.5.4 SMTPUTF8 takes no value\r\n');
+  });
+
+  it('runs AUTH LOGIN to success, then refuses a second AUTH with 503 (RFC 4954 §4)', async () => {
+    const c = await Raw.connect(await start());
+    await c.send(EHLO, 1);
+    const b64 = (t: string) => Buffer.from(t).toString('base64');
+    expect(await c.send('AUTH LOGIN\r\n', 1)).toBe(`334 ${b64('Username:')}\r\n`);
+    expect(await c.send(`${b64('smtptest')}\r\n`, 1)).toBe(`334 ${b64('Password:')}\r\n`);
+    expect(await c.send(`${b64('smtptest')}\r\n`, 1)).toBe('235 2.7.0 Authentication successful\r\n');
+    expect(await c.send(`AUTH PLAIN ${b64('\0smtptest\0smtptest')}\r\n`, 1)).toBe('503 5.5.1 Error: already authenticated\r\n');
+    // PLAIN has an empty challenge: "334 " (RFC 4954 §4 continue-req).
+    const d = await Raw.connect(await start());
+    await d.send(EHLO, 1);
+    expect(await d.send('AUTH PLAIN\r\n', 1)).toBe('334 \r\n');
+    expect(await d.send(`${b64('\0smtptest\0smtptest')}\r\n`, 1)).toBe('235 2.7.0 Authentication successful\r\n');
   });
 
   it('reads a command split into one-octet chunks as one command', async () => {

@@ -134,6 +134,12 @@ export const FAULTS = {
   'smtputf8-refused': { description: 'lists SMTPUTF8 but refuses MAIL with the SMTPUTF8 parameter (555)', violates: 'RFC 6531 §3.4' },
   'smtputf8-value-ok': { description: 'accepts a value on the SMTPUTF8 parameter (SMTPUTF8=YES)', violates: 'RFC 6531 §3.4' },
   'utf8-unchecked': { description: 'accepts malformed UTF-8 in the addresses of an SMTPUTF8 transaction', violates: 'RFC 6531 §3.3' },
+  // AUTH (RFC 4954)
+  'auth-unknown-535': { description: 'answers AUTH with a mechanism it does not offer with 535 instead of 504', violates: 'RFC 4954 §4' },
+  'auth-cancel-ignored': { description: 'takes "*" during an AUTH exchange as credentials (535) instead of cancelling with 501', violates: 'RFC 4954 §4' },
+  'auth-base64-lax': { description: 'decodes whatever it can of a response that is not base64, instead of refusing it with 501', violates: 'RFC 4954 §4' },
+  'auth-in-transaction': { description: 'accepts AUTH inside a mail transaction', violates: 'RFC 4954 §4' },
+  'auth-any-password': { description: 'accepts any password', violates: 'RFC 4954 §6' },
   // PIPELINING (RFC 2920)
   'drop-pipelined': { description: 'drops the rest of an input chunk after its first command', violates: 'RFC 2920 §3.2' },
   'pipeline-no-flush': { description: 'holds the last reply of a multi-command chunk until more input arrives', violates: 'RFC 2920 §3.2' },

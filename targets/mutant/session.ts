@@ -1,8 +1,8 @@
 /**
  * One SMTP session of the mutant server: the wire state machine (RFC 5321,
  * with SIZE RFC 1870, PIPELINING RFC 2920, ENHANCEDSTATUSCODES RFC 2034,
- * 8BITMIME RFC 6152, CHUNKING RFC 3030, DSN RFC 3461, SMTPUTF8 RFC 6531 and
- * STARTTLS RFC 3207).
+ * 8BITMIME RFC 6152, CHUNKING RFC 3030, DSN RFC 3461, SMTPUTF8 RFC 6531,
+ * AUTH RFC 4954 and STARTTLS RFC 3207).
  * With no faults it is the
  * reference server: every choice is the strictest the RFCs allow. Each
  * `faults.has(...)` is one deliberate deviation (see faults.ts).
@@ -107,6 +107,10 @@ export class Session {
   private line = '';
   /** The command being answered may carry UTF-8 (RFC 6531): a MAIL with SMTPUTF8, or a RCPT of its transaction. */
   private utf8Line = false;
+  /** An AUTH exchange waiting for the client's next response line (RFC 4954 §4), and what it has so far. */
+  private auth?: { mechanism: 'PLAIN' | 'LOGIN'; user?: string };
+  /** AUTH succeeded in this session (RFC 4954 §4: no second AUTH). */
+  private authenticated = false;
 
   constructor(
     socket: net.Socket,
@@ -224,6 +228,8 @@ export class Session {
   private command(raw: Buffer | 'too-long'): void {
     // §4.5.3.1.4, §4.5.3.1.9: "500 Line too long", and the session stays in step.
     if (raw === 'too-long') return this.reply(500, '5.5.6', 'Line too long');
+    // RFC 4954 §4: during an AUTH exchange a line is the client's response, not a command.
+    if (this.auth) return this.authResponse(raw.toString('latin1'));
     // RFC 6531 §3.4: MAIL with the SMTPUTF8 parameter, and the RCPTs of its transaction, may carry UTF-8 addresses.
     this.utf8Line = this.mayCarryUtf8(raw);
     // §2.4: commands are ASCII otherwise; "500 syntax error - invalid character".
@@ -272,6 +278,7 @@ export class Session {
       case 'BDAT':
         return this.bdat(arg);
       case 'AUTH':
+        return this.authCommand(arg);
       case 'TURN':
       case 'ATRN':
       case 'SEND':
@@ -313,7 +320,7 @@ export class Session {
     // §3.2: HELO gets this only with the helo-extended fault.
     // RFC 1870 §4: "SIZE" [SP 1*20DIGIT].
     const size = this.faults.has('size-kw-bad-value') ? `SIZE ${Math.round(this.config.sizeLimit / 1048576)}M` : `SIZE ${this.config.sizeLimit}`;
-    const lines = [this.faults.has('reply-line-too-long') ? first + ' ' + 'x'.repeat(600) : first, 'PIPELINING', size, '8BITMIME', 'CHUNKING', 'DSN', 'SMTPUTF8', 'ENHANCEDSTATUSCODES'];
+    const lines = [this.faults.has('reply-line-too-long') ? first + ' ' + 'x'.repeat(600) : first, 'PIPELINING', size, '8BITMIME', 'CHUNKING', 'DSN', 'SMTPUTF8', 'AUTH PLAIN LOGIN', 'ENHANCEDSTATUSCODES'];
     // RFC 5321 §2.4: "8BITMIME SHOULD be supported"; this fault hides it (BODY is still understood).
     if (this.faults.has('8bitmime-unadvertised')) lines.splice(lines.indexOf('8BITMIME'), 1);
     // RFC 3207 §4.2: not offered again once TLS is on.
@@ -679,6 +686,69 @@ export class Session {
     if (!this.faults.has('quit-no-close')) this.closeAfterFlush();
   }
 
+  /**
+   * RFC 4954 §4: AUTH mechanism [SP initial-response]. PLAIN (RFC 4616) and
+   * LOGIN; one account, user "smtptest" with password "smtptest" (a test
+   * server: on plaintext too). Refusals: 503 before EHLO, after a successful
+   * AUTH, or inside a mail transaction; 504 for a mechanism we lack; 501 for
+   * a response that is "*" (cancel) or not base64; 535 5.7.8 for bad
+   * credentials (§6).
+   */
+  private authCommand(arg: string | undefined): void {
+    if (!this.helo?.extended) return this.reply(503, '5.5.1', 'Error: send EHLO first');
+    if (this.authenticated) return this.reply(503, '5.5.1', 'Error: already authenticated');
+    if (this.tx && !this.faults.has('auth-in-transaction')) return this.reply(503, '5.5.1', 'Error: AUTH not permitted during a mail transaction');
+    const [mech, initial, extra] = (arg ?? '').split(' ');
+    const m = (mech ?? '').toUpperCase();
+    if (m === '' || extra !== undefined) return this.reply(501, '5.5.4', 'Syntax: AUTH mechanism [initial-response]');
+    if (m !== 'PLAIN' && m !== 'LOGIN') {
+      if (this.faults.has('auth-unknown-535')) return this.reply(535, '5.7.8', 'Authentication credentials invalid');
+      return this.reply(504, '5.5.4', 'Unrecognized authentication mechanism');
+    }
+    this.auth = { mechanism: m };
+    // §4: "=" is an empty initial response.
+    if (initial !== undefined) return this.authResponse(initial === '=' ? '' : initial);
+    // §4: continue-req = "334" SP [base64] CRLF; PLAIN has an empty challenge, LOGIN asks "Username:".
+    this.reply(334, undefined, m === 'PLAIN' ? '' : Buffer.from('Username:').toString('base64'));
+  }
+
+  private authResponse(line: string): void {
+    const a = this.auth!;
+    // §4: "*" cancels the exchange: 501 (auth-cancel-ignored takes it for a failed login).
+    if (line === '*') {
+      this.auth = undefined;
+      if (this.faults.has('auth-cancel-ignored')) return this.reply(535, '5.7.8', 'Authentication credentials invalid');
+      return this.reply(501, '5.7.0', 'Authentication cancelled');
+    }
+    // §4: a response that does not decode as base64 is refused with 501.
+    if (!/^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(line) && !this.faults.has('auth-base64-lax')) {
+      this.auth = undefined;
+      return this.reply(501, '5.5.2', 'Cannot decode response');
+    }
+    const decoded = Buffer.from(line, 'base64').toString('utf8');
+    let user: string;
+    let password: string;
+    if (a.mechanism === 'LOGIN') {
+      if (a.user === undefined) {
+        a.user = decoded;
+        return this.reply(334, undefined, Buffer.from('Password:').toString('base64'));
+      }
+      user = a.user;
+      password = decoded;
+    } else {
+      // RFC 4616 §2: [authzid] NUL authcid NUL passwd.
+      const parts = decoded.split('\0');
+      user = parts[1] ?? '';
+      password = parts[2] ?? '';
+    }
+    this.auth = undefined;
+    if ((user === 'smtptest' && password === 'smtptest') || this.faults.has('auth-any-password')) {
+      this.authenticated = true;
+      return this.reply(235, '2.7.0', 'Authentication successful');
+    }
+    this.reply(535, '5.7.8', 'Authentication credentials invalid');
+  }
+
   /** RFC 3207 §4, §4.2. */
   private starttls(arg: string | undefined): void {
     if (arg !== undefined && !this.faults.has('starttls-arg-ok')) return this.reply(501, '5.5.4', 'Syntax: STARTTLS');
@@ -704,6 +774,8 @@ export class Session {
       // §4.2: forget everything learnt before TLS: EHLO and any transaction.
       if (!this.faults.has('starttls-keeps-ehlo')) this.helo = undefined;
       if (!this.faults.has('starttls-keeps-transaction')) this.tx = undefined;
+      // RFC 4954 §4 with RFC 3207 §4.2: an AUTH from before TLS is forgotten too.
+      this.authenticated = false;
       this.armIdleTimer();
       if (leftover.length) {
         this.input = leftover;

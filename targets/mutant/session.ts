@@ -2,9 +2,8 @@
  * One SMTP session of the mutant server: the wire state machine (RFC 5321,
  * with SIZE RFC 1870, PIPELINING RFC 2920, ENHANCEDSTATUSCODES RFC 2034,
  * 8BITMIME RFC 6152, CHUNKING RFC 3030, DSN RFC 3461, SMTPUTF8 RFC 6531,
- * AUTH RFC 4954 and STARTTLS RFC 3207).
- * With no faults it is the
- * reference server: every choice is the strictest the RFCs allow. Each
+ * AUTH RFC 4954 and STARTTLS RFC 3207). With no faults it is the reference
+ * server: every choice is the strictest the RFCs allow. Each
  * `faults.has(...)` is one deliberate deviation (see faults.ts).
  *
  * Input is processed as it arrives, in whatever chunks: every complete
@@ -17,7 +16,7 @@ import { randomBytes } from 'node:crypto';
 import { isUtf8 } from 'node:buffer';
 import type { FaultSet } from './faults.ts';
 import { formatReply, receivedHeader, type OutReply } from './format.ts';
-import { parsePathArgument, splitParam, RFC_PATH_LIMITS, isDomain, isAddressLiteral, type ArgProblem, type PathLimits, type PathOptions } from './syntax.ts';
+import { parsePathArgument, splitParam, RFC_PATH_LIMITS, isAtom, isDomain, isAddressLiteral, isXtext, type ArgProblem, type PathLimits, type PathOptions } from './syntax.ts';
 import type { DeliveredMessage } from '../types.ts';
 
 export interface SessionConfig {
@@ -526,14 +525,13 @@ export class Session {
     if (this.faults.has('dsn-param-refused')) return [555, '5.5.4', `Unsupported parameter ${keyword}`];
     if (this.faults.has('dsn-value-ok')) return undefined;
     const v = value ?? '';
-    const xtext = (t: string) => /^(?:[!-*,-<>-~]|\+[0-9A-F]{2})*$/.test(t);
     let ok: boolean;
     switch (keyword) {
       case 'RET':
         ok = /^(FULL|HDRS)$/i.test(v);
         break;
       case 'ENVID':
-        ok = v.length > 0 && v.length <= 100 && xtext(v);
+        ok = v.length > 0 && v.length <= 100 && isXtext(v);
         break;
       case 'NOTIFY':
         ok = /^never$/i.test(v) || (v !== '' && v.split(',').every((e) => /^(success|failure|delay)$/i.test(e)));
@@ -541,7 +539,7 @@ export class Session {
       default: {
         // ORCPT: addr-type is an atom (RFC 5321 §4.1.2), then ";" and the address as xtext.
         const semi = v.indexOf(';');
-        ok = semi > 0 && /^[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~]+$/.test(v.slice(0, semi)) && v.length > semi + 1 && xtext(v.slice(semi + 1));
+        ok = semi > 0 && isAtom(v.slice(0, semi)) && v.length > semi + 1 && isXtext(v.slice(semi + 1));
       }
     }
     return ok ? undefined : [501, '5.5.4', `Bad ${keyword} parameter syntax`];

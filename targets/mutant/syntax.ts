@@ -32,6 +32,17 @@ export function isAddressLiteral(s: string): boolean {
 /** atext (RFC 5322 §3.2.3), the characters of an Atom. */
 const ATEXT = "A-Za-z0-9!#$%&'*+\\-/=?^_`{|}~";
 const DOT_STRING = new RegExp(`^[${ATEXT}]+(?:\\.[${ATEXT}]+)*$`);
+const ATOM = new RegExp(`^[${ATEXT}]+$`);
+
+/** Atom = 1*atext (RFC 5321 §4.1.2). */
+export function isAtom(s: string): boolean {
+  return ATOM.test(s);
+}
+
+/** xtext = *( xchar / hexchar ): "!".."~" but "+" and "=", or "+" and two upper-case hex digits (RFC 3461 §4). */
+export function isXtext(s: string): boolean {
+  return /^(?:[!-*,-<>-~]|\+[0-9A-F]{2})*$/.test(s);
+}
 /** The non-ascii-ok fault: octets above 127 taken as atext. */
 const DOT_STRING_8BIT = new RegExp(`^[${ATEXT}\\x80-\\xff]+(?:\\.[${ATEXT}\\x80-\\xff]+)*$`);
 /** Quoted-string = DQUOTE *( qtextSMTP / quoted-pairSMTP ) DQUOTE. */

@@ -10,6 +10,7 @@
 import { Worker } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
 import { SmtpTestError } from '../errors.ts';
+import { BUNDLED } from '../paths.ts';
 import { resolveTarget } from '../../targets/resolve.ts';
 import type { StartedTarget } from '../../targets/types.ts';
 import { toolInfo } from '../version.ts';
@@ -228,7 +229,8 @@ interface PooledWorker {
 
 /** Starts N worker threads and waits until each has loaded the engine. */
 async function spawnWorkers(n: number): Promise<PooledWorker[]> {
-  const url = new URL('./worker-boot.mjs', import.meta.url);
+  // The bundle has the worker as an entry of its own (scripts/build.mjs); the sources boot tsx first.
+  const url = BUNDLED ? new URL('./load-worker.js', import.meta.url) : new URL('./worker-boot.mjs', import.meta.url);
   return Promise.all(
     Array.from({ length: n }, () => {
       const w = new Worker(url);

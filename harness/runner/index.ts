@@ -4,7 +4,6 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import pLimit from 'p-limit';
 import { loadSuites } from '../scenario/load.ts';
@@ -16,9 +15,10 @@ import { runScenario } from './scenario.ts';
 import { failsRun, type Profile, type Reporter, type RunOptions, type RunResult, type RunSummary, type ScenarioResult } from './types.ts';
 import { toolInfo } from '../version.ts';
 import { SmtpTestError } from '../errors.ts';
+import { PACKAGE_ROOT } from '../paths.ts';
 import { expectedFor, loadExpectations, matchesExpectation, type ExpectationsFile } from './expectations.ts';
 
-export const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+export { PACKAGE_ROOT };
 export const BUILTIN_SUITES = path.join(PACKAGE_ROOT, 'suites');
 
 export interface RunSuitesOptions {

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { LineCounter, parseDocument, isNode } from 'yaml';
 import { SmtpTestError } from '../errors.ts';
+import { BUNDLED, fromPackage, importTypeScriptDefault } from '../paths.ts';
 import { SuiteSchema, type LoadedScenario, type Suite } from './schema.ts';
 import { describeIssue, excerpt, issueOffset, nodeOffset } from './yaml-issues.ts';
 
@@ -66,9 +67,23 @@ export function parseSuiteYaml(source: string, file: string): Suite {
   return { name: suiteName, title: parsed.data.title, file, scenarios };
 }
 
+/**
+ * A module suite's default export. The bundle has the built-in TypeScript
+ * suites compiled in its suites/ directory (scripts/build.mjs), next to the
+ * chunk this code is in; any other TypeScript file goes through tsx.
+ */
+async function suiteModuleExport(file: string): Promise<unknown> {
+  const abs = path.resolve(file);
+  if (!abs.endsWith('.ts')) return ((await import(pathToFileURL(abs).href)) as { default?: unknown }).default;
+  if (BUNDLED && path.dirname(abs) === fromPackage('suites')) {
+    const built = new URL(`./suites/${path.basename(abs, '.ts')}.js`, import.meta.url);
+    if (await fs.stat(built).catch(() => undefined)) return ((await import(built.href)) as { default?: unknown }).default;
+  }
+  return importTypeScriptDefault(abs);
+}
+
 async function loadModuleSuite(file: string): Promise<Suite> {
-  const mod = (await import(pathToFileURL(path.resolve(file)).href)) as { default?: unknown };
-  const parsed = SuiteSchema.safeParse(mod.default);
+  const parsed = SuiteSchema.safeParse(await suiteModuleExport(file));
   if (!parsed.success) {
     throw new ScenarioFileError(
       parsed.error.issues.map((issue) => ({ file, line: 0, col: 0, message: `${issue.path.join('.')}: ${describeIssue(issue)}` })),

@@ -8,14 +8,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
+import { fromPackage } from '../../harness/paths.ts';
 import { esc, scriptJson, scriptSource } from './html.ts';
 import type { ReportModel } from './model.ts';
 import { renderConformance } from './render-conformance.ts';
 import { chartData, renderLoad } from './render-load.ts';
 import { renderComparison } from './render-compare.ts';
 
-const DIR = path.dirname(fileURLToPath(import.meta.url));
+const DIR = fromPackage('reports', 'html');
 const require = createRequire(import.meta.url);
 
 const assets = new Map<string, string>();

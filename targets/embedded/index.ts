@@ -15,13 +15,12 @@
  * - Idle timeout 5 minutes (§4.5.3.2.7), scaled by timeoutScale.
  */
 import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer, type SMTPServerAddress, type SMTPServerSession } from 'smtp-server';
+import { fromPackage } from '../../harness/paths.ts';
+import { testCertificate } from '../test-cert.ts';
 import type { DeliveredMessage, Mailbox, StartedTarget, Target, TargetStartOptions } from '../types.ts';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
 export const EMBEDDED_DOMAINS = ['smtptest.example', 'test.example'];
 const SIZE_LIMIT = 10 * 1024 * 1024;
 const HOSTNAME = 'embedded.smtptest.example';
@@ -58,8 +57,7 @@ export function embeddedTarget(): Target {
         socketTimeout: idle,
         closeTimeout: 1000,
         logger: false,
-        key: fs.readFileSync(path.join(here, 'test-key.pem')),
-        cert: fs.readFileSync(path.join(here, 'test-cert.pem')),
+        ...testCertificate(),
         onRcptTo(address: SMTPServerAddress, _session: SMTPServerSession, cb: (err?: Error | null) => void) {
           if (isLocal(address.address)) return cb();
           const err = Object.assign(new Error('5.7.1 Relay access denied'), { responseCode: 550 });
@@ -115,7 +113,7 @@ export function embeddedTarget(): Target {
 
 function smtpServerVersion(): string {
   try {
-    const pkg = path.join(here, '..', '..', 'node_modules', 'smtp-server', 'package.json');
+    const pkg = fromPackage('node_modules', 'smtp-server', 'package.json');
     return (JSON.parse(fs.readFileSync(pkg, 'utf8')) as { version: string }).version;
   } catch {
     return '';

@@ -10,12 +10,11 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fromPackage } from '../../harness/paths.ts';
 import { EXIM } from '../mta.ts';
 import { OPT_DIR, ownedDirs, requireFiles, startNative, systemUser, TLS_CERT, TLS_KEY, type NativeMta, type StartedNativeTarget } from '../native.ts';
 import type { TargetStartOptions } from '../types.ts';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
 const EXIM_ROOT = path.join(OPT_DIR, 'exim');
 const EXIM_BIN = path.join(EXIM_ROOT, 'usr', 'sbin', 'exim4');
 const EXIM_USER = 'Debian-exim';
@@ -57,7 +56,7 @@ const eximNative: NativeMta = {
       .map(([k, v]) => `${k} = ${v}\n`)
       .join('');
     const conf = path.join(dir, 'exim.conf');
-    fs.writeFileSync(conf, head + fs.readFileSync(path.join(here, 'exim.conf'), 'utf8'));
+    fs.writeFileSync(conf, head + fs.readFileSync(fromPackage('targets', 'exim', 'exim.conf'), 'utf8'));
     return { argv: [EXIM_BIN, '-C', conf, '-bdf', '-q30m'], maildir: macros.MAILDIR! };
   },
 };

@@ -3,17 +3,14 @@
  * our control. With no faults it is the reference server the catalogue must
  * pass; with faults it is the server each scenario must be shown to catch.
  */
-import fs from 'node:fs';
 import net, { type AddressInfo } from 'node:net';
-import path from 'node:path';
 import tls from 'node:tls';
-import { fileURLToPath } from 'node:url';
 import { SmtpTestError } from '../../harness/errors.ts';
+import { testCertificate } from '../test-cert.ts';
 import type { DeliveredMessage, Mailbox } from '../types.ts';
 import { FaultSet } from './faults.ts';
 import { Session, type SessionConfig } from './session.ts';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
 
 export const MUTANT_HOSTNAME = 'mutant.smtptest.example';
 export const MUTANT_DOMAINS = ['smtptest.example', 'test.example'] as const;
@@ -71,10 +68,7 @@ export class MutantServer {
       maxRecipients: MUTANT_MAX_RECIPIENTS,
       idleTimeoutMs: this.idleTimeoutMs,
       faults: this.faults,
-      secureContext: tls.createSecureContext({
-        key: fs.readFileSync(path.join(here, '..', 'embedded', 'test-key.pem')),
-        cert: fs.readFileSync(path.join(here, '..', 'embedded', 'test-cert.pem')),
-      }),
+      secureContext: tls.createSecureContext(testCertificate()),
       deliver: (m) => {
         this.mailbox.messages.push(m);
         options.onDeliver?.(m);

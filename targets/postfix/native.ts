@@ -10,13 +10,12 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { SmtpTestError } from '../../harness/errors.ts';
+import { fromPackage } from '../../harness/paths.ts';
 import { POSTFIX } from '../mta.ts';
 import { ownedDirs, requireFiles, startNative, systemGroup, systemUser, TLS_CERT, TLS_KEY, type NativeMta, type StartedNativeTarget } from '../native.ts';
 import type { TargetStartOptions } from '../types.ts';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
 const POSTCONF = '/usr/sbin/postconf';
 /** Debian's master.cf as shipped (what /etc/postfix/master.cf starts as). */
 const MASTER_CF = '/usr/share/postfix/master.cf.dist';
@@ -60,7 +59,7 @@ const postfixNative: NativeMta = {
       inet_protocols: 'ipv4',
     };
     if (timeoutS !== undefined) params.smtpd_timeout = `${timeoutS}s`;
-    fs.writeFileSync(path.join(etc, 'main.cf'), setParams(fs.readFileSync(path.join(here, 'main.cf'), 'utf8'), params));
+    fs.writeFileSync(path.join(etc, 'main.cf'), setParams(fs.readFileSync(fromPackage('targets', 'postfix', 'main.cf'), 'utf8'), params));
 
     const master = fs.readFileSync(MASTER_CF, 'utf8');
     const listening = master.replace(/^smtp(\s+inet\s)/m, `127.0.0.1:${port}$1`);

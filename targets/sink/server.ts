@@ -8,15 +8,11 @@
  */
 import net from 'node:net';
 import tls from 'node:tls';
-import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { mulberry32, type Rng } from '../../harness/load/random.ts';
+import { testCertificate } from '../test-cert.ts';
 import type { Faultable, SinkCommand, SinkOptions } from './options.ts';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const CERT_DIR = path.join(here, '..', 'embedded');
 
 export interface SinkStats {
   connections: number;
@@ -85,7 +81,7 @@ export class SinkServer {
       this.frozenUntil = this.frozenFrom + options.freeze.forMs;
     }
     if (options.starttls) {
-      this.tlsContext = tls.createSecureContext({ key: fs.readFileSync(path.join(CERT_DIR, 'test-key.pem')), cert: fs.readFileSync(path.join(CERT_DIR, 'test-cert.pem')) });
+      this.tlsContext = tls.createSecureContext(testCertificate());
     }
     const kw = [options.hostname, ...(options.pipelining ? ['PIPELINING'] : []), 'SIZE 0', '8BITMIME', 'ENHANCEDSTATUSCODES', ...(options.starttls ? ['STARTTLS'] : [])];
     this.ehloReply = kw.map((k, i) => `250${i === kw.length - 1 ? ' ' : '-'}${k}\r\n`).join('');

@@ -1,10 +1,10 @@
 /** Section titles and opening sentences of the RFCs we ship extracts of (see ./extract.ts). */
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fromPackage } from '../../../harness/paths.ts';
 import type { RfcSection } from './extract.ts';
 
-const DIR = path.dirname(fileURLToPath(import.meta.url));
+const DIR = fromPackage('reports', 'html', 'rfc');
 const cache = new Map<string, Record<string, RfcSection> | null>();
 
 function sectionsOf(rfc: string): Record<string, RfcSection> | null {

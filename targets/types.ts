@@ -43,6 +43,8 @@ export interface TargetFacts {
   idleTimeoutMs?: number;
   /** The server's message size limit in octets, where known. */
   sizeLimit?: number;
+  /** An account the server accepts for AUTH (RFC 4954), for scenarios that need `credentials`. */
+  auth?: { user: string; password: string };
 }
 
 export interface StartedTarget {

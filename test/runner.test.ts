@@ -1,4 +1,8 @@
+import type net from 'node:net';
+import tls from 'node:tls';
 import { afterEach, describe, expect, it } from 'vitest';
+import { testCertificate } from '../targets/test-cert.ts';
+import { urlTarget } from '../targets/url.ts';
 import { runSuites } from '../harness/runner/index.ts';
 import { fakeServer, onLines, type FakeServer } from './helpers/fake-server.ts';
 import { suiteFile } from './helpers/suite-file.ts';
@@ -86,6 +90,83 @@ scenarios:
     const run = await runSuites({ target, suites: [suite], replyTimeoutMs: 1000 });
     expect(run.scenarios[0]).toMatchObject({ status: 'errored', error: { code: 'E_CONNECT' } });
     expect(run.verdict).toBe('fail');
+  });
+});
+
+/**
+ * A server that offers AUTH only inside TLS (as Postfix with
+ * smtpd_tls_auth_only does): STARTTLS before, AUTH PLAIN after, one account
+ * (u / "p@ss"), and 503 to a second AUTH.
+ */
+function authOnlyInTls() {
+  const ehlo = (kw: string) => `250-fake.example\r\n250 ${kw}\r\n`;
+  return fakeServer((plain) => {
+    plain.write('220 fake.example ESMTP\r\n');
+    let s: net.Socket = plain;
+    let inTls = false;
+    let authed = false;
+    const answer = (line: string) => {
+      const verb = line.split(' ')[0]!.toUpperCase();
+      if (verb === 'EHLO') s.write(ehlo(inTls ? 'AUTH PLAIN' : 'STARTTLS'));
+      else if (verb === 'STARTTLS' && !inTls) {
+        plain.removeAllListeners('data');
+        plain.write('220 2.0.0 go ahead\r\n');
+        const secure = new tls.TLSSocket(plain, { isServer: true, ...testCertificate() });
+        secure.on('error', () => undefined);
+        s = secure;
+        inTls = true;
+        onLines(secure, answer);
+      } else if (verb === 'AUTH' && inTls) {
+        if (authed) s.write('503 5.5.1 already authenticated\r\n');
+        else if (line === `AUTH PLAIN ${Buffer.from('\0u\0p@ss').toString('base64')}`) s.write('235 2.7.0 ok\r\n'), (authed = true);
+        else s.write('535 5.7.8 no\r\n');
+      } else if (verb === 'QUIT') s.end('221 2.0.0 bye\r\n');
+      else s.write('500 5.5.1 what?\r\n');
+    };
+    onLines(plain, answer);
+  });
+}
+
+describe('AUTH inside TLS and an AUTH account', () => {
+  const suite = () =>
+    suiteFile(
+      'auth.yaml',
+      `title: t
+rfc: 4954
+scenarios:
+  - { id: IN-TLS, title: t, section: "4", level: MUST, requires: [AUTH PLAIN, STARTTLS], steps: [ { starttls: true }, { send: EHLO c.example }, { expect: 250 }, { send: "AUTH PLAIN {{authPlain}}" }, { expect: 235 }, { send: "AUTH PLAIN {{authPlain}}" }, { expect: 503 } ] }
+  - { id: IN-CLEAR, title: c, section: "4", level: MUST, requires: [AUTH], steps: [ { send: AUTH PLAIN }, { expect: 334 } ] }
+  - { id: NEEDS-LOGIN, title: l, section: "4", level: MUST, requires: [AUTH LOGIN, STARTTLS], steps: [ { starttls: true }, { send: AUTH LOGIN }, { expect: 334 } ] }
+`,
+    );
+
+  it('judges requires on the EHLO reply inside TLS for scenarios that start with STARTTLS, and fills and hides the account', async () => {
+    server = await authOnlyInTls();
+    const run = await runSuites({ target: { ...server.target, facts: { auth: { user: 'u', password: 'p@ss' } } }, suites: [suite()] });
+    expect(run.target.capabilities).toMatchObject({ keywords: { STARTTLS: [] }, tlsKeywords: { AUTH: ['PLAIN'] } });
+    const [inTls, inClear, login] = run.scenarios;
+    expect(inTls).toMatchObject({ id: 'IN-TLS', status: 'passed' });
+    expect(inClear).toMatchObject({ id: 'IN-CLEAR', status: 'skipped', skipReason: 'server does not advertise AUTH' });
+    expect(login).toMatchObject({ id: 'NEEDS-LOGIN', status: 'skipped', skipReason: 'server does not advertise AUTH LOGIN after STARTTLS' });
+    // The transcript shows the placeholder, never the credentials (the TLS part is recorded after the handshake).
+    const sent = inTls!.transcript.filter((e) => e.dir === 'C').map((e) => e.text);
+    expect(sent).toContain('AUTH PLAIN {{authPlain}}\r\n');
+    expect(JSON.stringify(run)).not.toContain(Buffer.from('\0u\0p@ss').toString('base64'));
+  });
+
+  it('skips scenarios that use the account when the target has none, and fails on wrong credentials', async () => {
+    server = await authOnlyInTls();
+    const none = await runSuites({ target: server.target, suites: [suite()] });
+    expect(none.scenarios[0]).toMatchObject({ status: 'skipped', skipReason: 'target fake has no AUTH account (give one as smtp://USER:PASSWORD@host:port)' });
+    const wrong = await runSuites({ target: { ...server.target, facts: { auth: { user: 'u', password: 'nope' } } }, suites: [suite()] });
+    expect(wrong.scenarios[0]).toMatchObject({ status: 'failed', failure: { actual: '535 5.7.8 no' } });
+  });
+
+  it('takes the account from the target URL, percent-decoded, and leaves the password out of the name', async () => {
+    const started = await urlTarget('smtp://us%40er:p%40ss%3Aword@127.0.0.1:2525')!.start();
+    expect(started.facts.auth).toEqual({ user: 'us@er', password: 'p@ss:word' });
+    expect(urlTarget('smtp://u:secret@127.0.0.1:2525')!.name).toBe('smtp://u:***@127.0.0.1:2525');
+    expect((await urlTarget('smtp://127.0.0.1:2525')!.start()).facts.auth).toBeUndefined();
   });
 });
 

@@ -36,7 +36,7 @@ export async function runLoad(options: LoadOptions = {}): Promise<LoadResult> {
   try {
     const domain = target.facts.domain ?? 'smtptest.example';
     // The scenario loader (yaml, zod) only when there is a workload.
-    const workload = options.workload ? await (await import('./workload.ts')).loadWorkload(options.workload, domain, target.facts.recipient ?? `user@${domain}`) : undefined;
+    const workload = options.workload ? await (await import('./workload.ts')).loadWorkload(options.workload, domain, target.facts.recipient ?? `user@${domain}`, target.facts.auth) : undefined;
     const usage0 = process.resourceUsage();
     const budget = o.model === 'closed' && o.messages !== undefined ? new SharedArrayBuffer(4) : undefined;
     if (budget) new Int32Array(budget)[0] = o.messages!;

@@ -19,6 +19,7 @@ import type { LoadedScenario, Step } from '../scenario/schema.ts';
 import { durationMs, judge, normaliseExpect } from '../runner/expect.ts';
 import { messageContent, sendContent } from '../runner/content.ts';
 import { bdatChunk } from '../wire/serialize.ts';
+import { fillPlaceholders, placeholderValues, usesCredentials } from '../scenario/placeholders.ts';
 import type { ClientHost } from './client.ts';
 import { LOAD_CLIENT } from './message.ts';
 import { ACCEPTED, FAILED, REJECTED } from './recorder.ts';
@@ -28,10 +29,12 @@ export interface WorkloadSpec {
   scenario: LoadedScenario;
   domain: string;
   rcpt: string;
+  /** The target's AUTH account, for {{authPlain}} and the like. */
+  auth?: { user: string; password: string };
 }
 
 /** Loads FILE or FILE#SCENARIO-ID (default: the file's first scenario) and checks it can run under load. */
-export async function loadWorkload(spec: string, domain: string, rcpt: string): Promise<WorkloadSpec> {
+export async function loadWorkload(spec: string, domain: string, rcpt: string, auth?: { user: string; password: string }): Promise<WorkloadSpec> {
   const hash = spec.lastIndexOf('#');
   const file = hash > 0 ? spec.slice(0, hash) : spec;
   const id = hash > 0 ? spec.slice(hash + 1) : undefined;
@@ -41,7 +44,10 @@ export async function loadWorkload(spec: string, domain: string, rcpt: string): 
   if (scenario.steps.some((s) => 'delivered' in s)) {
     throw new SmtpTestError('E_CONFIG', `--workload: scenario ${scenario.id} reads back delivered mail, which a load run cannot do`);
   }
-  return { scenario, domain, rcpt };
+  if (!auth && (scenario.needs.includes('credentials') || usesCredentials(scenario.steps))) {
+    throw new SmtpTestError('E_CONFIG', `--workload: scenario ${scenario.id} needs an AUTH account, and the target has none (give one as smtp://USER:PASSWORD@host:port)`);
+  }
+  return { scenario, domain, rcpt, ...(auth ? { auth } : {}) };
 }
 
 const VERB_PHASE: Record<string, Phase> = { EHLO: 'ehlo', HELO: 'ehlo', LHLO: 'ehlo', MAIL: 'mail', RCPT: 'rcpt', DATA: 'data', QUIT: 'quit', STARTTLS: 'starttls' };
@@ -106,8 +112,8 @@ export class WorkloadClient {
     // Phases of the replies still to come, in order, each with the time its command went out.
     const awaiting: { p: number; at: number }[] = [];
     const sent = (p: number) => awaiting.push({ p, at: performance.now() });
-    const vars = { token: `st-load-${Math.floor(Math.random() * 1e9).toString(16)}`, domain: this.w.domain, rcpt: this.w.rcpt, sender: `sender@${LOAD_CLIENT}`, client: LOAD_CLIENT };
-    const fill = (t: string) => t.replace(/\{\{(token|domain|rcpt|sender|client)\}\}/g, (_, k: keyof typeof vars) => vars[k]);
+    const vars = placeholderValues({ token: `st-load-${Math.floor(Math.random() * 1e9).toString(16)}`, domain: this.w.domain, rcpt: this.w.rcpt, sender: `sender@${LOAD_CLIENT}`, client: LOAD_CLIENT, auth: this.w.auth });
+    const fill = (t: string) => fillPlaceholders(t, vars);
     const expect = async (e: Parameters<typeof normaliseExpect>[0]): Promise<number | undefined> => {
       const ex = normaliseExpect(e, 'strict');
       const wait = ex.kind === 'silence' ? durationMs(ex.within, 1) : ex.kind === 'reply' && ex.timeout !== undefined ? durationMs(ex.timeout, 1) : this.h.timeoutMs;

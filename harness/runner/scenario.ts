@@ -10,6 +10,7 @@ import { messageContent, sendContent } from './content.ts';
 import { bdatChunk } from '../wire/serialize.ts';
 import { isSmtpTestError } from '../errors.ts';
 import type { LoadedScenario, Step } from '../scenario/schema.ts';
+import { fillPlaceholders, placeholderValues, redactCredentials, usesCredentials, type Placeholders } from '../scenario/placeholders.ts';
 import type { StartedTarget } from '../../targets/types.ts';
 import { describeExpectation, describeOutcome, durationMs, judge, normaliseExpect, type Expectation } from './expect.ts';
 import type { Capabilities, RunOptions, ScenarioResult, StepFailure } from './types.ts';
@@ -25,16 +26,33 @@ export interface ScenarioContext {
 /** Why a scenario cannot run here, or undefined. */
 export function skipReason(s: LoadedScenario, ctx: ScenarioContext): string | undefined {
   if (s.profiles && !s.profiles.includes(ctx.options.profile)) return `runs only under --profile ${s.profiles.join('|')}`;
-  for (const kw of s.requires) {
-    if (!(kw.toUpperCase() in ctx.capabilities.keywords)) {
-      return ctx.capabilities.error ? `EHLO discovery failed (${ctx.capabilities.error}); needs ${kw}` : `server does not advertise ${kw}`;
-    }
+  const missing = s.requires.find((r) => !advertises(s, ctx.capabilities, r));
+  if (missing !== undefined) {
+    if (ctx.capabilities.error) return `EHLO discovery failed (${ctx.capabilities.error}); needs ${missing}`;
+    return `server does not advertise ${missing}` + (startsWithTls(s) && !/^STARTTLS$/i.test(missing) ? ' after STARTTLS' : '');
   }
   const needsMailbox = s.needs.includes('mailbox') || s.steps.some((st) => 'delivered' in st);
   if (needsMailbox && !ctx.target.mailbox) return `target ${ctx.target.name} cannot read back delivered mail`;
+  const needsCredentials = s.needs.includes('credentials') || usesCredentials(s.steps);
+  if (needsCredentials && !ctx.target.facts.auth) return `target ${ctx.target.name} has no AUTH account (give one as smtp://USER:PASSWORD@host:port)`;
   const overLimit = s.steps.some((st) => 'data' in st && typeof st.data === 'object' && st.data.overLimit !== undefined);
   if (overLimit && sizeLimit(ctx) === undefined) return `target ${ctx.target.name} has no known message size limit (EHLO SIZE or facts)`;
   return undefined;
+}
+
+const startsWithTls = (s: LoadedScenario): boolean => s.steps[0] !== undefined && 'starttls' in s.steps[0];
+
+/**
+ * Whether `required` ("KEYWORD" or "KEYWORD PARAM", e.g. "AUTH PLAIN") is
+ * advertised where the scenario needs it. A scenario that starts with
+ * STARTTLS needs its other keywords in the EHLO reply inside TLS (where
+ * discovery got one; else the reply before it).
+ */
+function advertises(s: LoadedScenario, caps: Capabilities, required: string): boolean {
+  const [kw = '', ...params] = required.toUpperCase().split(/\s+/);
+  const keywords = startsWithTls(s) && kw !== 'STARTTLS' ? (caps.tlsKeywords ?? caps.keywords) : caps.keywords;
+  const offered = keywords[kw]?.map((p) => p.toUpperCase());
+  return offered !== undefined && params.every((p) => offered.includes(p));
 }
 
 class StepFailed extends Error {
@@ -68,9 +86,9 @@ export async function runScenario(s: LoadedScenario, ctx: ScenarioContext): Prom
     for (stepIndex = 0; stepIndex < s.steps.length; stepIndex++) {
       conn = await runStep(s.steps[stepIndex]!, conn, ctx, vars);
     }
-    return { ...base, status: 'passed', durationMs: elapsed(), transcript: collect(conn, transcript) };
+    return { ...base, status: 'passed', durationMs: elapsed(), transcript: collect(conn, transcript, vars, ctx) };
   } catch (e) {
-    const tr = collect(conn, transcript);
+    const tr = collect(conn, transcript, vars, ctx);
     if (e instanceof StepFailed) {
       const step = s.steps[stepIndex];
       const failure: StepFailure = {
@@ -199,23 +217,15 @@ export function stripDeliveryHeaders(content: string, names: readonly string[]):
   }
 }
 
-interface Vars {
-  token: string;
-  domain: string;
-  rcpt: string;
-  sender: string;
-  client: string;
-}
+type Vars = Placeholders;
 
 function placeholders(s: LoadedScenario, target: StartedTarget): Vars {
   const token = `st-${s.id.toLowerCase()}-${randomBytes(4).toString('hex')}`;
   const domain = target.facts.domain ?? 'smtptest.example';
-  return { token, domain, rcpt: target.facts.recipient ?? `user@${domain}`, sender: `sender@${CLIENT_NAME}`, client: CLIENT_NAME };
+  return placeholderValues({ token, domain, rcpt: target.facts.recipient ?? `user@${domain}`, sender: `sender@${CLIENT_NAME}`, client: CLIENT_NAME, auth: target.facts.auth });
 }
 
-function fill(text: string, v: Vars): string {
-  return text.replace(/\{\{(token|domain|rcpt|sender|client)\}\}/g, (_, k: keyof Vars) => v[k]);
-}
+const fill = fillPlaceholders;
 
 /** The target's message size limit in octets: its EHLO SIZE parameter (RFC 1870 §4), else its facts; 0 or absent is no known limit. */
 function sizeLimit(ctx: ScenarioContext): number | undefined {
@@ -230,9 +240,10 @@ function stepText(step: Step): string {
   return `${k}: ${text.length > 120 ? text.slice(0, 117) + '...' : text}`;
 }
 
-function collect(conn: SmtpConnection | undefined, into: TranscriptEntry[]): TranscriptEntry[] {
+/** The whole transcript, with the AUTH account's values as their placeholders. */
+function collect(conn: SmtpConnection | undefined, into: TranscriptEntry[], vars: Vars, ctx: ScenarioContext): TranscriptEntry[] {
   if (conn) into.push(...conn.transcript);
-  return into;
+  return ctx.target.facts.auth ? into.map((e) => ({ ...e, text: redactCredentials(e.text, vars) })) : into;
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));

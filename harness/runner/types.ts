@@ -48,6 +48,10 @@ export interface Capabilities {
   greeting?: string;
   /** EHLO keyword (upper case) → its parameters. */
   keywords: Record<string, string[]>;
+  /** The same after STARTTLS and a new EHLO, where STARTTLS is advertised and worked. */
+  tlsKeywords?: Record<string, string[]>;
+  /** Why there are no tlsKeywords although STARTTLS is advertised. */
+  tlsError?: string;
   /** Why discovery failed, if it did. */
   error?: string;
 }

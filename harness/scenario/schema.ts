@@ -3,10 +3,7 @@
  * Scenarios stay linear (no branching, no loops, no variables beyond the
  * fixed placeholders below); computed input belongs in a .ts suite.
  *
- * Placeholders in send/raw/pipeline/data text:
- *   {{token}}   a marker unique to this scenario run (for read-back)
- *   {{domain}}  a domain the target serves        {{rcpt}}  a recipient it accepts
- *   {{sender}}  a sender address for the harness
+ * Placeholders in send/raw/pipeline/data/bdat text: see placeholders.ts.
  */
 import { z } from 'zod';
 
@@ -129,8 +126,8 @@ export const ScenarioSchema = z.strictObject({
   level: LevelSchema,
   /** EHLO keywords the server must advertise, else the scenario is skipped. */
   requires: z.array(z.string()).default([]),
-  /** What the target must offer: `mailbox` (read-back of delivered mail). */
-  needs: z.array(z.enum(['mailbox'])).default([]),
+  /** What the target must offer: `mailbox` (read-back of delivered mail), `credentials` (an account for AUTH: {{authPlain}}, {{authUser}}, {{authPassword}}). */
+  needs: z.array(z.enum(['mailbox', 'credentials'])).default([]),
   /** What the runner does before the steps: `ehlo` (default) reads the 220 greeting and sends EHLO. */
   prelude: PreludeSchema.default('ehlo'),
   /** Run only under these profiles (default: all). */

@@ -33,6 +33,8 @@ class MemoryMailbox implements Mailbox {
   }
 }
 
+const EMBEDDED_ACCOUNT = { user: 'smtptest', password: 'smtptest' } as const;
+
 function isLocal(address: string): boolean {
   if (/^postmaster$/i.test(address)) return true;
   const at = address.lastIndexOf('@');
@@ -58,6 +60,11 @@ export function embeddedTarget(): Target {
         closeTimeout: 1000,
         logger: false,
         ...testCertificate(),
+        // One AUTH account (RFC 4954), given to the scenarios that need credentials; AUTH stays optional.
+        onAuth(auth, _session, cb) {
+          if (auth.username === EMBEDDED_ACCOUNT.user && auth.password === EMBEDDED_ACCOUNT.password) return cb(null, { user: auth.username });
+          cb(new Error('Invalid username or password'));
+        },
         onRcptTo(address: SMTPServerAddress, _session: SMTPServerSession, cb: (err?: Error | null) => void) {
           if (isLocal(address.address)) return cb();
           const err = Object.assign(new Error('5.7.1 Relay access denied'), { responseCode: 550 });
@@ -99,7 +106,7 @@ export function embeddedTarget(): Target {
         tls: 'none',
         description: `smtp-server ${smtpServerVersion()} (embedded, in process)`,
         inProcess: true,
-        facts: { domain: EMBEDDED_DOMAINS[0], recipient: `user@${EMBEDDED_DOMAINS[0]}`, idleTimeoutMs: idle, sizeLimit: SIZE_LIMIT },
+        facts: { domain: EMBEDDED_DOMAINS[0], recipient: `user@${EMBEDDED_DOMAINS[0]}`, idleTimeoutMs: idle, sizeLimit: SIZE_LIMIT, auth: { ...EMBEDDED_ACCOUNT } },
         mailbox,
         async stop() {
           if (stopped) return;

@@ -140,6 +140,11 @@ export const FAULTS = {
   'auth-base64-lax': { description: 'decodes whatever it can of a response that is not base64, instead of refusing it with 501', violates: 'RFC 4954 §4' },
   'auth-in-transaction': { description: 'accepts AUTH inside a mail transaction', violates: 'RFC 4954 §4' },
   'auth-any-password': { description: 'accepts any password', violates: 'RFC 4954 §6' },
+  'auth-ok-250': { description: 'answers a successful AUTH with 250 instead of 235', violates: 'RFC 4954 §4, §6' },
+  'auth-twice': { description: 'runs a second AUTH after a successful one instead of refusing it with 503', violates: 'RFC 4954 §4' },
+  'auth-no-continuation': { description: 'refuses AUTH PLAIN without an initial response (501) instead of sending an empty 334 challenge', violates: 'RFC 4954 §4' },
+  'auth-challenge-text': { description: 'sends its 334 challenges as text ("Username:", "Go ahead") instead of base64 only', violates: 'RFC 4954 §4' },
+  'auth-param-refused': { description: 'refuses MAIL FROM with an AUTH= parameter (555) although it advertises AUTH', violates: 'RFC 4954 §5' },
   // PIPELINING (RFC 2920)
   'drop-pipelined': { description: 'drops the rest of an input chunk after its first command', violates: 'RFC 2920 §3.2' },
   'pipeline-no-flush': { description: 'holds the last reply of a multi-command chunk until more input arrives', violates: 'RFC 2920 §3.2' },

@@ -6,6 +6,7 @@
 import type { StartedTarget, Target, TargetStartOptions } from '../types.ts';
 import { FaultSet, parseFaults } from './faults.ts';
 import { MUTANT_DOMAINS, MutantServer } from './server.ts';
+import { MUTANT_ACCOUNT } from './session.ts';
 
 export { FAULTS, FAULT_NAMES, type FaultName, FaultSet, parseFaults } from './faults.ts';
 export { MutantServer } from './server.ts';
@@ -37,6 +38,7 @@ export function mutantTarget(faults: FaultSet = new FaultSet(), options: { sizeL
           recipient: `user@${MUTANT_DOMAINS[0]}`,
           idleTimeoutMs: server.idleTimeoutMs,
           sizeLimit: server.sizeLimit,
+          auth: { ...MUTANT_ACCOUNT },
         },
         mailbox: server.mailbox,
         async stop() {

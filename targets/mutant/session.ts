@@ -19,6 +19,9 @@ import { formatReply, receivedHeader, type OutReply } from './format.ts';
 import { parsePathArgument, splitParam, RFC_PATH_LIMITS, isAtom, isDomain, isAddressLiteral, isXtext, type ArgProblem, type PathLimits, type PathOptions } from './syntax.ts';
 import type { DeliveredMessage } from '../types.ts';
 
+/** The one AUTH account (RFC 4954): the target gives it to the scenarios that need credentials. */
+export const MUTANT_ACCOUNT = { user: 'smtptest', password: 'smtptest' } as const;
+
 export interface SessionConfig {
   hostname: string;
   /** Domains we deliver for (case-insensitive); everything else is relaying, refused. */
@@ -375,6 +378,11 @@ export class Session {
           if (value !== undefined && !this.faults.has('smtputf8-value-ok')) return this.reply(501, '5.5.4', 'SMTPUTF8 takes no value');
           utf8 = true;
           break;
+        case 'AUTH':
+          // RFC 4954 §5: AUTH=<> or an xtext-encoded mailbox, supported "even when the client has not authenticated".
+          if (this.faults.has('auth-param-refused')) return this.reply(555, '5.5.4', 'Unsupported parameter AUTH');
+          if (value === undefined || (value !== '<>' && !isXtext(value))) return this.reply(501, '5.5.4', 'Bad AUTH parameter');
+          break;
         case 'RET':
         case 'ENVID': {
           const problem = this.dsnProblem(keyword, value);
@@ -686,15 +694,14 @@ export class Session {
 
   /**
    * RFC 4954 §4: AUTH mechanism [SP initial-response]. PLAIN (RFC 4616) and
-   * LOGIN; one account, user "smtptest" with password "smtptest" (a test
-   * server: on plaintext too). Refusals: 503 before EHLO, after a successful
+   * LOGIN; one account, MUTANT_ACCOUNT (a test server: on plaintext too). Refusals: 503 before EHLO, after a successful
    * AUTH, or inside a mail transaction; 504 for a mechanism we lack; 501 for
    * a response that is "*" (cancel) or not base64; 535 5.7.8 for bad
    * credentials (§6).
    */
   private authCommand(arg: string | undefined): void {
     if (!this.helo?.extended) return this.reply(503, '5.5.1', 'Error: send EHLO first');
-    if (this.authenticated) return this.reply(503, '5.5.1', 'Error: already authenticated');
+    if (this.authenticated && !this.faults.has('auth-twice')) return this.reply(503, '5.5.1', 'Error: already authenticated');
     if (this.tx && !this.faults.has('auth-in-transaction')) return this.reply(503, '5.5.1', 'Error: AUTH not permitted during a mail transaction');
     const [mech, initial, extra] = (arg ?? '').split(' ');
     const m = (mech ?? '').toUpperCase();
@@ -706,8 +713,18 @@ export class Session {
     this.auth = { mechanism: m };
     // §4: "=" is an empty initial response.
     if (initial !== undefined) return this.authResponse(initial === '=' ? '' : initial);
+    if (m === 'PLAIN' && this.faults.has('auth-no-continuation')) {
+      this.auth = undefined;
+      return this.reply(501, '5.5.4', 'AUTH PLAIN needs an initial response');
+    }
     // §4: continue-req = "334" SP [base64] CRLF; PLAIN has an empty challenge, LOGIN asks "Username:".
-    this.reply(334, undefined, m === 'PLAIN' ? '' : Buffer.from('Username:').toString('base64'));
+    this.challenge(m === 'PLAIN' ? '' : 'Username:');
+  }
+
+  /** §4: a 334 with the challenge in base64 and nothing else ("334 " when it is empty). */
+  private challenge(text: string): void {
+    if (this.faults.has('auth-challenge-text')) return this.reply(334, undefined, text || 'Go ahead');
+    this.reply(334, undefined, Buffer.from(text).toString('base64'));
   }
 
   private authResponse(line: string): void {
@@ -729,7 +746,7 @@ export class Session {
     if (a.mechanism === 'LOGIN') {
       if (a.user === undefined) {
         a.user = decoded;
-        return this.reply(334, undefined, Buffer.from('Password:').toString('base64'));
+        return this.challenge('Password:');
       }
       user = a.user;
       password = decoded;
@@ -740,8 +757,9 @@ export class Session {
       password = parts[2] ?? '';
     }
     this.auth = undefined;
-    if ((user === 'smtptest' && password === 'smtptest') || this.faults.has('auth-any-password')) {
+    if ((user === MUTANT_ACCOUNT.user && password === MUTANT_ACCOUNT.password) || this.faults.has('auth-any-password')) {
       this.authenticated = true;
+      if (this.faults.has('auth-ok-250')) return this.reply(250, '2.7.0', 'Authentication successful');
       return this.reply(235, '2.7.0', 'Authentication successful');
     }
     this.reply(535, '5.7.8', 'Authentication credentials invalid');

@@ -9,6 +9,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runLoad } from '../harness/load/index.ts';
+import { MutantServer, parseFaults } from '../targets/mutant/index.ts';
+import { resolveTarget } from '../targets/resolve.ts';
 
 describe('load errors and rejections', () => {
   it('counts refused connections as failed, by kind', async () => {
@@ -62,6 +64,44 @@ describe('load errors and rejections', () => {
     expect(res.messages.accepted).toBe(10);
     expect(res.phases.starttls!.count).toBe(2);
     expect(res.phases.ehlo!.count).toBe(4); // before and after TLS (RFC 3207 §4.2)
+  });
+
+  it('authenticates every session with AUTH PLAIN, inside TLS too, and counts a refused AUTH as a rejection', async () => {
+    const ok = await runLoad({ target: 'mutant', connections: 2, messages: 20, perConnection: '5', auth: true });
+    expect(ok.messages.accepted).toBe(20);
+    expect(ok.options.auth).toBe(true);
+    expect(ok.phases.auth!.count).toBe(4);
+    expect(ok.replies.codes['235']).toBe(4);
+    // The account from the URL, used by default; with STARTTLS, AUTH follows the EHLO inside TLS.
+    const server = new MutantServer({ faults: parseFaults('') });
+    const { port } = await server.listen();
+    try {
+      const tls = await runLoad({ target: `smtp://smtptest:smtptest@127.0.0.1:${port}`, connections: 2, messages: 10, starttls: true });
+      expect(tls.messages.accepted).toBe(10);
+      expect(tls.target.name).toBe(`smtp://127.0.0.1:${port}`);
+      expect([tls.phases.starttls!.count, tls.phases.auth!.count, tls.phases.ehlo!.count]).toEqual([2, 2, 4]);
+      const wrong = await runLoad({ target: `smtp://smtptest:wrong@127.0.0.1:${port}`, connections: 1, messages: 3 });
+      expect(wrong.messages).toMatchObject({ accepted: 0, rejected: 3, failed: 0 });
+      expect(wrong.replies.rejections).toEqual({ 'auth 535 5.7.8': 3 });
+      const off = await runLoad({ target: `smtp://smtptest:wrong@127.0.0.1:${port}`, connections: 1, messages: 3, auth: false });
+      expect(off.messages.accepted).toBe(3);
+      expect(off.phases.auth).toBeUndefined();
+    } finally {
+      await server.close();
+    }
+    // Success is 235 and nothing else (RFC 4954 §4).
+    const as250 = await runLoad({ target: 'mutant:auth-ok-250', connections: 1, messages: 2, auth: true });
+    expect(as250.messages).toMatchObject({ accepted: 0, rejected: 2 });
+    // A server that does not offer AUTH fails the session, by kind and phase; a target with no account is a usage error.
+    const sink = await (await resolveTarget('sink')).start();
+    try {
+      const none = await runLoad({ target: `smtp://u:p@127.0.0.1:${sink.port}`, connections: 1, messages: 2 });
+      expect(none.messages).toMatchObject({ accepted: 0, failed: 2 });
+      expect(none.errors).toEqual({ 'no-auth@ehlo': 2 });
+    } finally {
+      await sink.stop();
+    }
+    await expect(runLoad({ target: 'sink', messages: 1, auth: true })).rejects.toThrow(/--auth: target sink has no AUTH account/);
   });
 
   it('replays a scenario file as the per-session workload', async () => {

@@ -7,7 +7,8 @@
  * read. The conformance client (harness/wire) is the one that judges syntax;
  * this one counts.
  *
- * Session: connect, 220 greeting, EHLO, [STARTTLS, TLS, EHLO], then messages
+ * Session: connect, 220 greeting, EHLO, [STARTTLS, TLS, EHLO], [AUTH PLAIN
+ * (RFC 4954 §4), 235], then messages
  * (MAIL, RCPT…, DATA, content, end of data; RFC 5321 §3.3), then QUIT.
  * With pipelining (RFC 2920 §3.1) MAIL, RCPT… and DATA go in one write and
  * each reply is timed from that write.
@@ -24,11 +25,12 @@ const P_CONNECT = 0;
 const P_GREETING = 1;
 const P_EHLO = 2;
 const P_STARTTLS = 3;
-const P_MAIL = 4;
-const P_RCPT = 5;
-const P_DATA = 6;
-const P_EOD = 7;
-const P_QUIT = 8;
+const P_AUTH = 4;
+const P_MAIL = 5;
+const P_RCPT = 6;
+const P_DATA = 7;
+const P_EOD = 8;
+const P_QUIT = 9;
 
 // States.
 const NONE = 0;
@@ -48,8 +50,9 @@ const RSET = 13;
 const QUIT = 14;
 const CLOSING = 15; // 221 read on a TLS session; waiting for the server to close first
 const DOWN = 16; // socket being destroyed; the slot is free on its 'close'
+const AUTH = 17;
 
-const STATE_PHASE = ['none', 'connect', 'greeting', 'ehlo', 'starttls', 'starttls', 'idle', 'mail', 'rcpt', 'data', 'eod', 'mail', 'eod', 'rset', 'quit', 'quit', 'close'];
+const STATE_PHASE = ['none', 'connect', 'greeting', 'ehlo', 'starttls', 'starttls', 'idle', 'mail', 'rcpt', 'data', 'eod', 'mail', 'eod', 'rset', 'quit', 'quit', 'close', 'auth'];
 
 const MAX_LINE = 64 * 1024;
 const CLOSE_WAIT_MS = 1000;
@@ -92,6 +95,7 @@ export class LoadClient implements LineSink {
   private isTls = false;
   private canPipeline = false;
   private canStarttls = false;
+  private canAuth = false;
   private inMsg = false;
   private intended = 0;
   private started = 0;
@@ -139,6 +143,7 @@ export class LoadClient implements LineSink {
     this.isTls = false;
     this.canPipeline = false;
     this.canStarttls = false;
+    this.canAuth = false;
     this.partial = undefined;
     if (this.h.starttls) {
       // A session that will upgrade reads through the stream (tls wraps the socket) and gets a new socket each time.
@@ -257,11 +262,12 @@ export class LoadClient implements LineSink {
     return this.gen === this.readGen;
   }
 
-  /** EHLO keywords that change what we send (RFC 2920 PIPELINING, RFC 3207 STARTTLS). */
+  /** EHLO keywords that change what we send (RFC 2920 PIPELINING, RFC 3207 STARTTLS, RFC 4954 AUTH). */
   private keyword(buf: Buffer, from: number, to: number): void {
     const n = to - from;
     if (n >= 10 && (buf[from]! | 0x20) === 0x70 && buf.toString('latin1', from, from + 10).toUpperCase() === 'PIPELINING') this.canPipeline = true;
     else if (n >= 8 && (buf[from]! | 0x20) === 0x73 && buf.toString('latin1', from, from + 8).toUpperCase() === 'STARTTLS') this.canStarttls = true;
+    else if (n >= 4 && (buf[from]! | 0x20) === 0x61 && /^AUTH(?:[ =]|\r?$)/i.test(buf.toString('latin1', from, Math.min(to, from + 6)))) this.canAuth = true;
   }
 
   /**
@@ -329,8 +335,15 @@ export class LoadClient implements LineSink {
           this.tlsStart = now;
           return this.send(STARTTLS, this.h.commands.starttls, now);
         }
-        rec.session(this.h.pipelining && this.canPipeline, now);
-        return this.ready(now);
+        if (this.h.commands.auth) {
+          if (!this.canAuth) return this.fail('no-auth', now);
+          return this.send(AUTH, this.h.commands.auth, now);
+        }
+        return this.established(now);
+      case AUTH:
+        rec.reply(P_AUTH, code, enhanced, now, dt);
+        if (code !== 235) return this.refuseSession(now);
+        return this.established(now);
       case STARTTLS:
         rec.reply(P_STARTTLS, code, enhanced, now);
         if (code !== 220) return this.refuseSession(now);
@@ -358,6 +371,12 @@ export class LoadClient implements LineSink {
         // A reply nobody asked for (e.g. while idle): the server is out of step.
         return this.fail('unexpected', now);
     }
+  }
+
+  /** EHLO (and AUTH) done: the session counts, and takes its first message or waits for one. */
+  private established(now: number): void {
+    this.h.rec.session(this.h.pipelining && this.canPipeline, now);
+    this.ready(now);
   }
 
   private ready(now: number): void {
@@ -390,7 +409,7 @@ export class LoadClient implements LineSink {
     this.send(RSET, this.h.commands.rset, now);
   }
 
-  /** Greeting, EHLO or STARTTLS refused: the message is rejected and the session ends. */
+  /** Greeting, EHLO, STARTTLS or AUTH refused: the message is rejected and the session ends. */
   private refuseSession(now: number): void {
     this.done(REJECTED, now);
     this.quit(now);
@@ -414,6 +433,9 @@ export class LoadClient implements LineSink {
     this.gen++;
     this.state = HANDSHAKE;
     this.partial = undefined;
+    // RFC 3207 §4.2: what the server offers is learnt afresh from the EHLO inside TLS.
+    this.canPipeline = false;
+    this.canAuth = false;
     this.deadline = now + this.h.timeoutMs;
     const s = tls.connect({ socket: plain, rejectUnauthorized: false });
     this.attach(s, 'secureConnect');

@@ -42,6 +42,8 @@ export interface EngineConfig {
   rcpts: number;
   pipelining: boolean;
   starttls: boolean;
+  /** AUTH PLAIN with this account on every session (RFC 4954). */
+  auth?: { user: string; password: string };
   timeoutMs: number;
   lateThresholdMs: number;
   seed: number;
@@ -108,7 +110,7 @@ export class LoadEngine {
     const host: ClientHost = {
       host: cfg.host,
       port: cfg.port,
-      commands: buildCommands(cfg.domain, cfg.rcpts),
+      commands: buildCommands(cfg.domain, cfg.rcpts, cfg.auth),
       rcpts: cfg.rcpts,
       pipelining: cfg.pipelining,
       starttls: cfg.starttls,

@@ -37,6 +37,7 @@ export async function runLoad(options: LoadOptions = {}): Promise<LoadResult> {
     const domain = target.facts.domain ?? 'smtptest.example';
     // The scenario loader (yaml, zod) only when there is a workload.
     const workload = options.workload ? await (await import('./workload.ts')).loadWorkload(options.workload, domain, target.facts.recipient ?? `user@${domain}`, target.facts.auth) : undefined;
+    const auth = sessionAccount(options, target);
     const usage0 = process.resourceUsage();
     const budget = o.model === 'closed' && o.messages !== undefined ? new SharedArrayBuffer(4) : undefined;
     if (budget) new Int32Array(budget)[0] = o.messages!;
@@ -57,6 +58,7 @@ export async function runLoad(options: LoadOptions = {}): Promise<LoadResult> {
       rcpts: o.rcpts,
       pipelining: options.pipelining ?? false,
       starttls: options.starttls ?? false,
+      ...(auth ? { auth } : {}),
       timeoutMs: o.timeoutMs,
       lateThresholdMs: options.lateThresholdMs ?? 2,
       seed: options.seed ?? 1,
@@ -143,6 +145,7 @@ export async function runLoad(options: LoadOptions = {}): Promise<LoadResult> {
         rcpts: o.rcpts,
         pipelining: options.pipelining ?? false,
         starttls: options.starttls ?? false,
+        ...(auth ? { auth: true } : {}),
         warmupS: o.warmupS,
         workload: options.workload,
       },
@@ -171,6 +174,22 @@ export async function runLoad(options: LoadOptions = {}): Promise<LoadResult> {
   } finally {
     if (owned) await target.stop();
   }
+}
+
+/**
+ * The account the sessions authenticate with, if they do: asked for with
+ * `auth`, or by default when the target URL carries USER:PASSWORD@ (a
+ * submission server wants it). A workload scenario sends its own AUTH.
+ */
+function sessionAccount(options: LoadOptions, target: StartedTarget): { user: string; password: string } | undefined {
+  if (options.auth === false) return undefined;
+  if (options.auth === true) {
+    if (options.workload) throw new SmtpTestError('E_CONFIG', '--auth: a workload scenario sends its own AUTH ({{authPlain}} and the like)');
+    if (!target.facts.auth) throw new SmtpTestError('E_CONFIG', `--auth: target ${target.name} has no AUTH account (give one as smtp://USER:PASSWORD@host:port)`);
+    return target.facts.auth;
+  }
+  const fromUrl = typeof options.target === 'string' && /^smtps?:\/\/[^/?#]*@/i.test(options.target);
+  return fromUrl && !options.workload ? target.facts.auth : undefined;
 }
 
 interface Checked {

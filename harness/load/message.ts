@@ -18,9 +18,11 @@ export interface Commands {
   quit: Buffer;
   /** MAIL, every RCPT and DATA in one buffer, for one write (RFC 2920 §3.1). */
   pipelined: Buffer;
+  /** AUTH PLAIN with the initial response (RFC 4954 §4, RFC 4616 §2), when the sessions authenticate. */
+  auth?: Buffer;
 }
 
-export function buildCommands(domain: string, rcpts: number): Commands {
+export function buildCommands(domain: string, rcpts: number, account?: { user: string; password: string }): Commands {
   const mail = `MAIL FROM:<load@${LOAD_CLIENT}>`;
   const rcptLines = Array.from({ length: rcpts }, (_, i) => `RCPT TO:<load${i + 1}@${domain}>`);
   return {
@@ -32,6 +34,7 @@ export function buildCommands(domain: string, rcpts: number): Commands {
     rset: commandLine('RSET'),
     quit: commandLine('QUIT'),
     pipelined: pipelineBatch([mail, ...rcptLines, 'DATA']),
+    ...(account ? { auth: commandLine(`AUTH PLAIN ${Buffer.from(`\0${account.user}\0${account.password}`, 'utf8').toString('base64')}`) } : {}),
   };
 }
 

@@ -116,6 +116,8 @@ export const LoadResultSchema = z.object({
     rcpts: z.number().int().positive(),
     pipelining: z.boolean(),
     starttls: z.boolean(),
+    /** Every session authenticated (AUTH PLAIN) with the target's account. */
+    auth: z.boolean().optional(),
     warmupS: z.number().nonnegative(),
     workload: z.string().optional(),
   }),
@@ -181,6 +183,12 @@ export interface LoadOptions {
   rcpts?: number;
   pipelining?: boolean;
   starttls?: boolean;
+  /**
+   * AUTH PLAIN (RFC 4954) with the target's account on every session, after
+   * EHLO (inside TLS with starttls). Default: on when the target is a URL
+   * with USER:PASSWORD@, off otherwise.
+   */
+  auth?: boolean;
   warmupS?: number;
   workers?: number;
   /** A scenario file (FILE or FILE#SCENARIO-ID) replayed as the per-session workload. */

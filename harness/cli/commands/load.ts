@@ -24,6 +24,7 @@ export function loadCommand(y: Argv, setExit: SetExit): Argv {
           .option('size', { type: 'string', default: '1000', describe: 'message size in octets: N, uniform:A-B, lognormal:MEDIAN:SIGMA' })
           .option('rcpts', { type: 'number', default: 1, describe: 'recipients per message' })
           .option('starttls', { type: 'boolean', default: false, describe: 'STARTTLS on every session (RFC 3207)' })
+          .option('auth', { type: 'boolean', describe: "AUTH PLAIN with the target's account on every session (RFC 4954); default on for smtp://USER:PASSWORD@host" })
           .option('warmup', { type: 'number', default: 0, describe: 'seconds of load before measuring' })
           .option('workers', { type: 'number', default: 1, describe: 'worker threads (connections and schedule split between them)' })
           .option('workload', { type: 'string', describe: 'scenario file (FILE or FILE#ID) played as each session' })
@@ -49,6 +50,7 @@ export function loadCommand(y: Argv, setExit: SetExit): Argv {
         size: a.size,
         rcpts: a.rcpts,
         starttls: a.starttls,
+        auth: a.auth,
         warmupS: a.warmup,
         workers: a.workers,
         workload: a.workload,

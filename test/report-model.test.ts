@@ -49,6 +49,15 @@ describe('report model', () => {
     expect(buildReportModel([run, run], [], { labels: ['base', 'current'] }).conformance!.targets.map((t) => t.label)).toEqual(['base', 'current']);
   });
 
+  it('shows the EHLO keywords before and inside TLS', () => {
+    const run = conformanceRun('a', 'embedded');
+    const inTls = { ...run, target: { ...run.target, capabilities: { ...run.target.capabilities, tlsKeywords: { AUTH: ['PLAIN', 'LOGIN'] } } } };
+    const model = buildReportModel([inTls]);
+    expect(model.conformance!.targets[0]).toMatchObject({ keywords: ['PIPELINING', 'SIZE 1000000'], tlsKeywords: ['AUTH PLAIN LOGIN'] });
+    expect(renderHtml(model)).toContain('EHLO inside TLS: <code>AUTH PLAIN LOGIN</code>');
+    expect(buildReportModel([run]).conformance!.targets[0]!.tlsKeywords).toBeUndefined();
+  });
+
   it('caps long transcripts and says how much it left out', () => {
     const run = conformanceRun('a');
     const s = run.scenarios[0]!;

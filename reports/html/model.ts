@@ -36,6 +36,8 @@ export interface TargetColumn {
   byLevel: Record<Level, Counts>;
   /** EHLO keywords the target advertised. */
   keywords: string[];
+  /** The same inside TLS (after STARTTLS), where discovery got them. */
+  tlsKeywords?: string[];
   discoveryError?: string;
   /** The expectations file the run was judged by. */
   expectations?: string;
@@ -211,11 +213,14 @@ function targetColumn(run: RunResult, label: string): TargetColumn {
     toolVersion: run.tool.version,
     summary: run.summary,
     byLevel,
-    keywords: Object.entries(run.target.capabilities.keywords).map(([k, v]) => (v.length ? `${k} ${v.join(' ')}` : k)),
+    keywords: keywordList(run.target.capabilities.keywords),
+    ...(run.target.capabilities.tlsKeywords ? { tlsKeywords: keywordList(run.target.capabilities.tlsKeywords) } : {}),
     ...(run.target.capabilities.error ? { discoveryError: run.target.capabilities.error } : {}),
     ...(run.expectations ? { expectations: run.expectations } : {}),
   };
 }
+
+const keywordList = (kw: Record<string, string[]>): string[] => Object.entries(kw).map(([k, v]) => (v.length ? `${k} ${v.join(' ')}` : k));
 
 function outcome(r: ScenarioResult, strict: boolean, maxTranscript: number): Outcome {
   const lines = transcriptLines(r.transcript);

@@ -39,6 +39,7 @@ function summaryCard(t: TargetColumn, i: number): string {
 ${extra.map((e) => `<p class="meta">${e}</p>`).join('\n')}
 <table class="counts"><thead><tr><th>level</th>${COLS.map((k) => `<th>${k}</th>`).join('')}</tr></thead><tbody>${body}</tbody></table>
 ${t.keywords.length ? `<p class="meta keywords">EHLO: ${t.keywords.map((k) => `<code>${esc(k)}</code>`).join(' ')}</p>` : ''}
+${t.tlsKeywords?.length ? `<p class="meta keywords">EHLO inside TLS: ${t.tlsKeywords.map((k) => `<code>${esc(k)}</code>`).join(' ')}</p>` : ''}
 </div>`;
 }
 

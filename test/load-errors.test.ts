@@ -144,6 +144,22 @@ scenarios:
       - expect: 250
       - bdat: { chunk: "second\\n", last: true }
       - expect: 250
+  - id: W-4
+    title: AUTH with the target's account, then a message (RFC 4954)
+    section: "4"
+    rfc: 4954
+    level: MUST
+    steps:
+      - send: "AUTH PLAIN {{authPlain}}"
+      - expect: 235
+      - send: "MAIL FROM:<{{sender}}>"
+      - expect: 250
+      - send: "RCPT TO:<{{rcpt}}>"
+      - expect: 250
+      - send: DATA
+      - expect: 354
+      - data: "Subject: {{token}}\\n\\nhello\\n"
+      - expect: 250
 `,
     );
     try {
@@ -161,6 +177,12 @@ scenarios:
       expect(chunked.phases.eod!.count).toBe(6);
       const bad = await runLoad({ target: 'sink', connections: 1, messages: 3, workload: `${file}#W-2` });
       expect(bad.messages).toMatchObject({ total: 3, rejected: 3 });
+      // {{authPlain}} is the target's account; AUTH is timed as its own phase.
+      const authed = await runLoad({ target: 'mutant', connections: 1, messages: 3, workload: `${file}#W-4` });
+      expect(authed.messages).toMatchObject({ total: 3, accepted: 3 });
+      expect(authed.phases.auth!.count).toBe(3);
+      await expect(runLoad({ target: 'sink', messages: 1, workload: `${file}#W-4` })).rejects.toThrow(/needs an AUTH account/);
+      await expect(runLoad({ target: 'mutant', messages: 1, workload: `${file}#W-4`, auth: true })).rejects.toThrow(/a workload scenario sends its own AUTH/);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

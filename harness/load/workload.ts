@@ -50,7 +50,7 @@ export async function loadWorkload(spec: string, domain: string, rcpt: string, a
   return { scenario, domain, rcpt, ...(auth ? { auth } : {}) };
 }
 
-const VERB_PHASE: Record<string, Phase> = { EHLO: 'ehlo', HELO: 'ehlo', LHLO: 'ehlo', MAIL: 'mail', RCPT: 'rcpt', DATA: 'data', QUIT: 'quit', STARTTLS: 'starttls' };
+const VERB_PHASE: Record<string, Phase> = { EHLO: 'ehlo', HELO: 'ehlo', LHLO: 'ehlo', MAIL: 'mail', RCPT: 'rcpt', DATA: 'data', QUIT: 'quit', STARTTLS: 'starttls', AUTH: 'auth' };
 const phaseIndex = (p: Phase | undefined) => (p ? PHASES.indexOf(p) : -1);
 const verbPhase = (line: string) => phaseIndex(VERB_PHASE[line.trimStart().split(/[ :]/, 1)[0]!.toUpperCase()]);
 

@@ -1,7 +1,7 @@
 import type net from 'node:net';
 import tls from 'node:tls';
 import { afterEach, describe, expect, it } from 'vitest';
-import { testCertificate } from '../targets/test-cert.ts';
+import { testCertificate } from '../targets/test-credentials.ts';
 import { urlTarget } from '../targets/url.ts';
 import { runSuites } from '../harness/runner/index.ts';
 import { fakeServer, onLines, type FakeServer } from './helpers/fake-server.ts';

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { SmtpConnection } from '../harness/wire/connection.ts';
 import { bdatChunk, dataContent, dataContentChunks } from '../harness/wire/serialize.ts';
 import { isSmtpTestError } from '../harness/errors.ts';
+import { testCertificate } from '../targets/test-credentials.ts';
 import { fakeServer, onLines, writeByteByByte, type FakeServer } from './helpers/fake-server.ts';
 
 let server: FakeServer | undefined;
@@ -116,8 +117,7 @@ describe('SmtpConnection over real sockets', () => {
 
   it('upgrades with STARTTLS and reports plaintext the server sent after its 220', async () => {
     const tls = await import('node:tls');
-    const fs = await import('node:fs');
-    const ctx = tls.createSecureContext({ key: fs.readFileSync('targets/embedded/test-key.pem'), cert: fs.readFileSync('targets/embedded/test-cert.pem') });
+    const ctx = tls.createSecureContext(testCertificate());
     server = await fakeServer((s) => {
       s.write('220 ok\r\n');
       onLines(s, (line) => {

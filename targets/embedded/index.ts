@@ -18,7 +18,7 @@ import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer, type SMTPServerAddress, type SMTPServerSession } from 'smtp-server';
 import { fromPackage } from '../../harness/paths.ts';
-import { testCertificate } from '../test-cert.ts';
+import { TEST_ACCOUNT, testCertificate } from '../test-credentials.ts';
 import type { DeliveredMessage, Mailbox, StartedTarget, Target, TargetStartOptions } from '../types.ts';
 
 export const EMBEDDED_DOMAINS = ['smtptest.example', 'test.example'];
@@ -32,8 +32,6 @@ class MemoryMailbox implements Mailbox {
     return this.messages.filter((m) => m.content.includes(token, 0, 'latin1'));
   }
 }
-
-const EMBEDDED_ACCOUNT = { user: 'smtptest', password: 'smtptest' } as const;
 
 function isLocal(address: string): boolean {
   if (/^postmaster$/i.test(address)) return true;
@@ -62,7 +60,7 @@ export function embeddedTarget(): Target {
         ...testCertificate(),
         // One AUTH account (RFC 4954), given to the scenarios that need credentials; AUTH stays optional.
         onAuth(auth, _session, cb) {
-          if (auth.username === EMBEDDED_ACCOUNT.user && auth.password === EMBEDDED_ACCOUNT.password) return cb(null, { user: auth.username });
+          if (auth.username === TEST_ACCOUNT.user && auth.password === TEST_ACCOUNT.password) return cb(null, { user: auth.username });
           cb(new Error('Invalid username or password'));
         },
         onRcptTo(address: SMTPServerAddress, _session: SMTPServerSession, cb: (err?: Error | null) => void) {
@@ -106,7 +104,7 @@ export function embeddedTarget(): Target {
         tls: 'none',
         description: `smtp-server ${smtpServerVersion()} (embedded, in process)`,
         inProcess: true,
-        facts: { domain: EMBEDDED_DOMAINS[0], recipient: `user@${EMBEDDED_DOMAINS[0]}`, idleTimeoutMs: idle, sizeLimit: SIZE_LIMIT, auth: { ...EMBEDDED_ACCOUNT } },
+        facts: { domain: EMBEDDED_DOMAINS[0], recipient: `user@${EMBEDDED_DOMAINS[0]}`, idleTimeoutMs: idle, sizeLimit: SIZE_LIMIT, auth: { ...TEST_ACCOUNT } },
         mailbox,
         async stop() {
           if (stopped) return;

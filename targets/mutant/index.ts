@@ -6,7 +6,7 @@
 import type { StartedTarget, Target, TargetStartOptions } from '../types.ts';
 import { FaultSet, parseFaults } from './faults.ts';
 import { MUTANT_DOMAINS, MutantServer } from './server.ts';
-import { MUTANT_ACCOUNT } from './session.ts';
+import { TEST_ACCOUNT } from '../test-credentials.ts';
 
 export { FAULTS, FAULT_NAMES, type FaultName, FaultSet, parseFaults } from './faults.ts';
 export { MutantServer } from './server.ts';
@@ -38,7 +38,7 @@ export function mutantTarget(faults: FaultSet = new FaultSet(), options: { sizeL
           recipient: `user@${MUTANT_DOMAINS[0]}`,
           idleTimeoutMs: server.idleTimeoutMs,
           sizeLimit: server.sizeLimit,
-          auth: { ...MUTANT_ACCOUNT },
+          auth: { ...TEST_ACCOUNT },
         },
         mailbox: server.mailbox,
         async stop() {

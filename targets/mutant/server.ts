@@ -6,11 +6,10 @@
 import net, { type AddressInfo } from 'node:net';
 import tls from 'node:tls';
 import { SmtpTestError } from '../../harness/errors.ts';
-import { testCertificate } from '../test-cert.ts';
+import { testCertificate } from '../test-credentials.ts';
 import type { DeliveredMessage, Mailbox } from '../types.ts';
 import { FaultSet } from './faults.ts';
 import { Session, type SessionConfig } from './session.ts';
-
 
 export const MUTANT_HOSTNAME = 'mutant.smtptest.example';
 export const MUTANT_DOMAINS = ['smtptest.example', 'test.example'] as const;

@@ -17,10 +17,8 @@ import { isUtf8 } from 'node:buffer';
 import type { FaultSet } from './faults.ts';
 import { formatReply, receivedHeader, type OutReply } from './format.ts';
 import { parsePathArgument, splitParam, RFC_PATH_LIMITS, isAtom, isDomain, isAddressLiteral, isXtext, type ArgProblem, type PathLimits, type PathOptions } from './syntax.ts';
+import { TEST_ACCOUNT } from '../test-credentials.ts';
 import type { DeliveredMessage } from '../types.ts';
-
-/** The one AUTH account (RFC 4954): the target gives it to the scenarios that need credentials. */
-export const MUTANT_ACCOUNT = { user: 'smtptest', password: 'smtptest' } as const;
 
 export interface SessionConfig {
   hostname: string;
@@ -694,7 +692,7 @@ export class Session {
 
   /**
    * RFC 4954 §4: AUTH mechanism [SP initial-response]. PLAIN (RFC 4616) and
-   * LOGIN; one account, MUTANT_ACCOUNT (a test server: on plaintext too). Refusals: 503 before EHLO, after a successful
+   * LOGIN; one account, TEST_ACCOUNT (a test server: on plaintext too). Refusals: 503 before EHLO, after a successful
    * AUTH, or inside a mail transaction; 504 for a mechanism we lack; 501 for
    * a response that is "*" (cancel) or not base64; 535 5.7.8 for bad
    * credentials (§6).
@@ -757,7 +755,7 @@ export class Session {
       password = parts[2] ?? '';
     }
     this.auth = undefined;
-    if ((user === MUTANT_ACCOUNT.user && password === MUTANT_ACCOUNT.password) || this.faults.has('auth-any-password')) {
+    if ((user === TEST_ACCOUNT.user && password === TEST_ACCOUNT.password) || this.faults.has('auth-any-password')) {
       this.authenticated = true;
       if (this.faults.has('auth-ok-250')) return this.reply(250, '2.7.0', 'Authentication successful');
       return this.reply(235, '2.7.0', 'Authentication successful');

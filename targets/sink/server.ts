@@ -10,7 +10,7 @@ import net from 'node:net';
 import tls from 'node:tls';
 import { performance } from 'node:perf_hooks';
 import { mulberry32, type Rng } from '../../harness/load/random.ts';
-import { testCertificate } from '../test-cert.ts';
+import { testCertificate } from '../test-credentials.ts';
 import type { Faultable, SinkCommand, SinkOptions } from './options.ts';
 
 

@@ -8,8 +8,10 @@
 // (dist/load-worker.js) and the built-in TypeScript suites (dist/suites/).
 // Shared code is split into chunks, so the CLI's lazy imports stay lazy.
 // Packages stay external (node_modules). dist/build.json lists the source
-// files and when the build began: bin/smtptest.js runs the sources through
-// tsx instead whenever one of them is newer, so an edit never runs stale code.
+// files with a hash of each, and when the build began: bin/smtptest.js runs
+// the sources through tsx instead whenever one of them differs, so an edit
+// never runs stale code.
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -43,7 +45,12 @@ const result = await build({
   logLevel: 'warning',
 });
 
-const inputs = Object.keys(result.metafile.inputs).filter((f) => !f.startsWith('node_modules/')).sort();
+// Hashed as the build read them; a file changed while it ran is newer than `began`, so it is hashed again at start-up.
+const sha1 = (f) => createHash('sha1').update(fs.readFileSync(path.join(root, f))).digest('hex');
+const inputs = Object.keys(result.metafile.inputs)
+  .filter((f) => !f.startsWith('node_modules/'))
+  .sort()
+  .map((file) => ({ file, sha1: sha1(file) }));
 fs.writeFileSync(path.join(outdir, 'build.json'), JSON.stringify({ builtAtMs: began, inputs }, null, 1) + '\n');
 const bytes = Object.values(result.metafile.outputs).reduce((n, o) => n + o.bytes, 0);
 console.error(`smtptest build: ${inputs.length} sources -> ${path.relative(root, outdir) || '.'}/ (${Object.keys(result.metafile.outputs).length} files, ${(bytes / 1024).toFixed(0)} KiB) in ${Date.now() - began} ms`);

@@ -4,6 +4,7 @@
  * it, so these tests hold whatever state the working copy's dist/ is in.
  */
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -39,10 +40,13 @@ afterAll(() => fs.rmSync(OUT, { recursive: true, force: true }));
 
 describe('the bundle', () => {
   it('lists its sources, and runs without tsx', async () => {
-    const manifest = JSON.parse(fs.readFileSync(path.join(OUT, 'build.json'), 'utf8')) as { builtAtMs: number; inputs: string[] };
-    expect(manifest.inputs).toContain('harness/cli/index.ts');
-    expect(manifest.inputs).toContain('suites/limits.ts');
-    expect(manifest.inputs.every((f) => !f.startsWith('node_modules/'))).toBe(true);
+    const manifest = JSON.parse(fs.readFileSync(path.join(OUT, 'build.json'), 'utf8')) as { builtAtMs: number; inputs: { file: string; sha1: string }[] };
+    const files = manifest.inputs.map((i) => i.file);
+    expect(files).toContain('harness/cli/index.ts');
+    expect(files).toContain('suites/limits.ts');
+    expect(files.every((f) => !f.startsWith('node_modules/'))).toBe(true);
+    const cli = manifest.inputs.find((i) => i.file === 'harness/cli/index.ts')!;
+    expect(cli.sha1).toBe(createHash('sha1').update(fs.readFileSync(cli.file)).digest('hex'));
     // No module in the bundle imports tsx at load time: only a user's TypeScript suite needs it.
     const code = fs.readdirSync(OUT).filter((f) => f.endsWith('.js')).map((f) => fs.readFileSync(path.join(OUT, f), 'utf8'));
     expect(code.filter((c) => /^import .* from "tsx\//m.test(c))).toEqual([]);
@@ -111,16 +115,24 @@ describe('bin/smtptest.js', () => {
   });
   afterAll(() => fs.rmSync(pkg, { recursive: true, force: true }));
 
-  const manifest = (builtAtMs: number, inputs = ['harness/cli/index.ts']) => fs.writeFileSync(path.join(pkg, 'dist', 'build.json'), JSON.stringify({ builtAtMs, inputs }));
+  const sha1 = (f: string) => createHash('sha1').update(fs.readFileSync(f)).digest('hex');
+  const manifest = (builtAtMs: number, inputs: { file: string; sha1: string }[]) => fs.writeFileSync(path.join(pkg, 'dist', 'build.json'), JSON.stringify({ builtAtMs, inputs }));
 
-  it('runs the bundle only while it is as new as every source it was built from', async () => {
+  it('runs the bundle only while every source it was built from is as it was', async () => {
     const mtime = fs.statSync(source).mtimeMs;
-    manifest(mtime + 1000);
+    const built = [{ file: 'harness/cli/index.ts', sha1: sha1(source) }];
+    manifest(mtime + 1000, built);
     expect((await run(bin, ['list'])).stdout).toBe('bundle list\n');
     expect((await run(bin, ['list'], { SMTPTEST_FROM_SOURCE: '1' })).stdout).toBe('sources list\n');
-    manifest(mtime - 1000); // a source edited after the build
+    // Newer than the build but the same content (a checkout, an installed package): still the bundle.
+    manifest(mtime - 1000, built);
+    expect((await run(bin, ['list'])).stdout).toBe('bundle list\n');
+    // Newer and changed: the sources.
+    manifest(mtime - 1000, [{ file: 'harness/cli/index.ts', sha1: '0'.repeat(40) }]);
     expect((await run(bin, ['list'])).stdout).toBe('sources list\n');
-    manifest(mtime + 1000, ['harness/cli/index.ts', 'harness/gone.ts']); // a source removed since
+    manifest(mtime + 1000, [...built, { file: 'harness/gone.ts', sha1: '0'.repeat(40) }]); // a source removed since
+    expect((await run(bin, ['list'])).stdout).toBe('sources list\n');
+    manifest(mtime + 1000, ['harness/cli/index.ts'] as never); // the manifest of an older build
     expect((await run(bin, ['list'])).stdout).toBe('sources list\n');
     fs.rmSync(path.join(pkg, 'dist', 'build.json')); // never built
     expect((await run(bin, ['list'])).stdout).toBe('sources list\n');

@@ -7,7 +7,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 
 declare const __SMTPTEST_BUNDLE__: boolean | undefined;
 
@@ -26,18 +26,4 @@ export const PACKAGE_ROOT = packageRoot(path.dirname(fileURLToPath(import.meta.u
 /** A path inside the package: fromPackage('targets', 'embedded', 'test-key.pem'). */
 export function fromPackage(...parts: string[]): string {
   return path.join(PACKAGE_ROOT, ...parts);
-}
-
-/**
- * Imports a TypeScript file (a suite written as a module) through tsx, from
- * the sources or the bundle alike, and whether Node would take the file for
- * an ES module or for CommonJS (a .ts file outside a package with
- * "type": "module"). Returns the module's default export.
- */
-export async function importTypeScriptDefault(file: string): Promise<unknown> {
-  const { tsImport } = await import('tsx/esm/api');
-  const mod = (await tsImport(pathToFileURL(file).href, import.meta.url)) as { default?: unknown };
-  // Compiled as CommonJS, `export default x` is module.exports.default, and the namespace's default is module.exports.
-  const d = mod.default;
-  return d !== null && typeof d === 'object' && (d as { __esModule?: boolean }).__esModule ? (d as { default?: unknown }).default : d;
 }

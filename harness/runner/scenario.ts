@@ -10,7 +10,7 @@ import { messageContent, sendContent } from './content.ts';
 import { bdatChunk } from '../wire/serialize.ts';
 import { isSmtpTestError } from '../errors.ts';
 import type { LoadedScenario, Step } from '../scenario/schema.ts';
-import { fillPlaceholders, placeholderValues, redactCredentials, usesCredentials, type Placeholders } from '../scenario/placeholders.ts';
+import { fillPlaceholders as fill, placeholderValues, redactCredentials, usesCredentials, type Placeholders } from '../scenario/placeholders.ts';
 import type { StartedTarget } from '../../targets/types.ts';
 import { describeExpectation, describeOutcome, durationMs, judge, normaliseExpect, type Expectation } from './expect.ts';
 import type { Capabilities, RunOptions, ScenarioResult, StepFailure } from './types.ts';
@@ -116,7 +116,7 @@ function connect(ctx: ScenarioContext): Promise<SmtpConnection> {
   });
 }
 
-async function prelude(conn: SmtpConnection, s: LoadedScenario, ctx: ScenarioContext, vars: Vars): Promise<void> {
+async function prelude(conn: SmtpConnection, s: LoadedScenario, ctx: ScenarioContext, vars: Placeholders): Promise<void> {
   if (s.prelude === 'none') return;
   await expectOn(conn, { kind: 'reply', code: [220] }, ctx);
   if (s.prelude === 'greeting') return;
@@ -124,7 +124,7 @@ async function prelude(conn: SmtpConnection, s: LoadedScenario, ctx: ScenarioCon
   await expectOn(conn, { kind: 'reply', code: [250] }, ctx);
 }
 
-async function runStep(step: Step, conn: SmtpConnection, ctx: ScenarioContext, vars: Vars): Promise<SmtpConnection> {
+async function runStep(step: Step, conn: SmtpConnection, ctx: ScenarioContext, vars: Placeholders): Promise<SmtpConnection> {
   if ('send' in step) await sendOrFail(conn, () => conn.send(fill(step.send, vars)));
   else if ('raw' in step) await sendOrFail(conn, () => conn.sendRaw(fill(step.raw, vars)));
   else if ('pipeline' in step) await sendOrFail(conn, () => conn.sendPipeline(step.pipeline.map((l) => fill(l, vars))));
@@ -174,7 +174,7 @@ async function sendOrFail(conn: SmtpConnection, send: () => Promise<void>): Prom
   }
 }
 
-async function checkDelivered(d: Extract<Step, { delivered: unknown }>['delivered'], ctx: ScenarioContext, vars: Vars): Promise<void> {
+async function checkDelivered(d: Extract<Step, { delivered: unknown }>['delivered'], ctx: ScenarioContext, vars: Placeholders): Promise<void> {
   const mailbox = ctx.target.mailbox!;
   const deadline = performance.now() + (d.timeout !== undefined ? durationMs(d.timeout, ctx.options.timeoutScale) : d.count === 0 ? 1000 : 10_000);
   let found = await mailbox.find(vars.token);
@@ -217,15 +217,11 @@ export function stripDeliveryHeaders(content: string, names: readonly string[]):
   }
 }
 
-type Vars = Placeholders;
-
-function placeholders(s: LoadedScenario, target: StartedTarget): Vars {
+function placeholders(s: LoadedScenario, target: StartedTarget): Placeholders {
   const token = `st-${s.id.toLowerCase()}-${randomBytes(4).toString('hex')}`;
   const domain = target.facts.domain ?? 'smtptest.example';
   return placeholderValues({ token, domain, rcpt: target.facts.recipient ?? `user@${domain}`, sender: `sender@${CLIENT_NAME}`, client: CLIENT_NAME, auth: target.facts.auth });
 }
-
-const fill = fillPlaceholders;
 
 /** The target's message size limit in octets: its EHLO SIZE parameter (RFC 1870 §4), else its facts; 0 or absent is no known limit. */
 function sizeLimit(ctx: ScenarioContext): number | undefined {
@@ -241,7 +237,7 @@ function stepText(step: Step): string {
 }
 
 /** The whole transcript, with the AUTH account's values as their placeholders. */
-function collect(conn: SmtpConnection | undefined, into: TranscriptEntry[], vars: Vars, ctx: ScenarioContext): TranscriptEntry[] {
+function collect(conn: SmtpConnection | undefined, into: TranscriptEntry[], vars: Placeholders, ctx: ScenarioContext): TranscriptEntry[] {
   if (conn) into.push(...conn.transcript);
   return ctx.target.facts.auth ? into.map((e) => ({ ...e, text: redactCredentials(e.text, vars) })) : into;
 }

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { LineCounter, parseDocument, isNode } from 'yaml';
 import { SmtpTestError } from '../errors.ts';
-import { BUNDLED, fromPackage, importTypeScriptDefault } from '../paths.ts';
+import { BUNDLED, fromPackage } from '../paths.ts';
 import { SuiteSchema, type LoadedScenario, type Suite } from './schema.ts';
 import { describeIssue, excerpt, issueOffset, nodeOffset } from './yaml-issues.ts';
 
@@ -80,6 +80,20 @@ async function suiteModuleExport(file: string): Promise<unknown> {
     if (await fs.stat(built).catch(() => undefined)) return ((await import(built.href)) as { default?: unknown }).default;
   }
   return importTypeScriptDefault(abs);
+}
+
+/**
+ * Imports a TypeScript file (a suite written as a module) through tsx, from
+ * the sources or the bundle alike, and whether Node would take the file for
+ * an ES module or for CommonJS (a .ts file outside a package with
+ * "type": "module"). Returns the module's default export.
+ */
+async function importTypeScriptDefault(file: string): Promise<unknown> {
+  const { tsImport } = await import('tsx/esm/api');
+  const mod = (await tsImport(pathToFileURL(file).href, import.meta.url)) as { default?: unknown };
+  // Compiled as CommonJS, `export default x` is module.exports.default, and the namespace's default is module.exports.
+  const d = mod.default;
+  return d !== null && typeof d === 'object' && (d as { __esModule?: boolean }).__esModule ? (d as { default?: unknown }).default : d;
 }
 
 async function loadModuleSuite(file: string): Promise<Suite> {

@@ -144,6 +144,9 @@ export const FAULTS = {
   'auth-twice': { description: 'runs a second AUTH after a successful one instead of refusing it with 503', violates: 'RFC 4954 §4' },
   'auth-no-continuation': { description: 'refuses AUTH PLAIN without an initial response (501) instead of sending an empty 334 challenge', violates: 'RFC 4954 §4' },
   'auth-challenge-text': { description: 'sends its 334 challenges as text ("Username:", "Go ahead") instead of base64 only', violates: 'RFC 4954 §4' },
+  'auth-base64-forgiving': { description: 'decodes a response as Node\'s Buffer does (characters outside the base64 alphabet skipped, decoding stopped at the first "="), refusing it with 501 only when no PLAIN message comes out', violates: 'RFC 4954 §4' },
+  'auth-line-limit': { description: 'holds AUTH responses to the 512-octet command line limit, so the longest PLAIN response (1,024 base64 characters) gets "500 5.5.6"', violates: 'RFC 4954 §4, RFC 4616 §2' },
+  'auth-drop-after-failure': { description: 'closes the connection after the first failed authentication', violates: 'RFC 4954 §9' },
   'auth-param-refused': { description: 'refuses MAIL FROM with an AUTH= parameter (555) although it advertises AUTH', violates: 'RFC 4954 §5' },
   // PIPELINING (RFC 2920)
   'drop-pipelined': { description: 'drops the rest of an input chunk after its first command', violates: 'RFC 2920 §3.2' },

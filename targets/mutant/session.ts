@@ -37,6 +37,11 @@ export interface SessionConfig {
 
 /** §4.5.3.1.4: a command line is at most 512 octets, CRLF included. */
 const COMMAND_LINE_MAX = 512;
+/**
+ * RFC 4954 §4: a response line of an AUTH exchange may be longer: "12288
+ * octets is considered to be a sufficient line length limit".
+ */
+const AUTH_LINE_MAX = 12288;
 /** Partial data lines longer than this are moved out of the input buffer. */
 const DATA_PARTIAL_MAX = 64 * 1024;
 const CRLF = Buffer.from('\r\n');
@@ -199,7 +204,7 @@ export class Session {
     }
     // §2.3.8: only CRLF ends a line.
     const lfOnly = this.faults.has('bare-lf-command');
-    const limit = this.faults.has('line-limit-too-low') ? 500 : COMMAND_LINE_MAX;
+    const limit = this.auth && !this.faults.has('auth-line-limit') ? AUTH_LINE_MAX : this.faults.has('line-limit-too-low') ? 500 : COMMAND_LINE_MAX;
     const end = lfOnly ? this.input.indexOf(0x0a) : this.input.indexOf(CRLF);
     if (end < 0 || end + 2 > limit) {
       if (this.faults.has('long-line-desync') && this.input.length >= limit) {
@@ -227,7 +232,12 @@ export class Session {
 
   private command(raw: Buffer | 'too-long'): void {
     // §4.5.3.1.4, §4.5.3.1.9: "500 Line too long", and the session stays in step.
-    if (raw === 'too-long') return this.reply(500, '5.5.6', 'Line too long');
+    if (raw === 'too-long') {
+      // RFC 4954 §4: a response longer than the authentication buffer fails the AUTH command with 500 (§6: 5.5.6).
+      if (!this.auth) return this.reply(500, '5.5.6', 'Line too long');
+      this.auth = undefined;
+      return this.reply(500, '5.5.6', 'Authentication Exchange line is too long');
+    }
     // RFC 4954 §4: during an AUTH exchange a line is the client's response, not a command.
     if (this.auth) return this.authResponse(raw.toString('latin1'));
     // RFC 6531 §3.4: MAIL with the SMTPUTF8 parameter, and the RCPTs of its transaction, may carry UTF-8 addresses.
@@ -733,12 +743,18 @@ export class Session {
       if (this.faults.has('auth-cancel-ignored')) return this.reply(535, '5.7.8', 'Authentication credentials invalid');
       return this.reply(501, '5.7.0', 'Authentication cancelled');
     }
-    // §4: a response that does not decode as base64 is refused with 501.
-    if (!/^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(line) && !this.faults.has('auth-base64-lax')) {
+    // §4: a response that does not decode as base64 is refused with 501: "servers and clients MUST reject (and
+    // not ignore) any character not explicitly allowed by the BASE64 alphabet", and a pad anywhere but at the end.
+    const forgiving = this.faults.has('auth-base64-forgiving');
+    if (!/^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(line) && !this.faults.has('auth-base64-lax') && !forgiving) {
       this.auth = undefined;
       return this.reply(501, '5.5.2', 'Cannot decode response');
     }
     const decoded = Buffer.from(line, 'base64').toString('utf8');
+    if (forgiving && a.mechanism === 'PLAIN' && decoded.split('\0').length !== 3) {
+      this.auth = undefined;
+      return this.reply(501, '5.5.2', 'Invalid PLAIN message');
+    }
     let user: string;
     let password: string;
     if (a.mechanism === 'LOGIN') {
@@ -761,6 +777,8 @@ export class Session {
       return this.reply(235, '2.7.0', 'Authentication successful');
     }
     this.reply(535, '5.7.8', 'Authentication credentials invalid');
+    // §9 lets a server drop the connection after failed attempts, "at least 3"; this fault drops it after one.
+    if (this.faults.has('auth-drop-after-failure')) this.closeAfterFlush();
   }
 
   /** RFC 3207 §4, §4.2. */

@@ -4,6 +4,7 @@
  * The configuration itself is in targets/postfix/ and targets/exim/.
  */
 import { toMessages, type EnvelopeHeaders, type MaildirFile } from './maildir.ts';
+import { TEST_ACCOUNT } from './test-credentials.ts';
 import type { Mailbox, TargetFacts } from './types.ts';
 
 export type MtaKind = 'postfix' | 'exim';
@@ -20,6 +21,8 @@ export interface MtaSpec {
   envelope: EnvelopeHeaders;
   /** message_size_limit, as advertised in EHLO SIZE. */
   sizeLimit: number;
+  /** The account its configuration accepts for AUTH (inside TLS), if it offers AUTH. */
+  auth?: { user: string; password: string };
 }
 
 /** The test domain both configurations serve (every local part to one maildir). */
@@ -40,6 +43,8 @@ export const POSTFIX: MtaSpec = {
   deliveryHeaders: ['return-path', 'x-original-to', 'delivered-to'],
   envelope: { sender: 'return-path', recipients: 'delivered-to' },
   sizeLimit: 10_240_000,
+  // Cyrus SASL's sasldb in the image (setup.sh); postfix-native offers no AUTH.
+  auth: TEST_ACCOUNT,
 };
 
 export const EXIM: MtaSpec = {
@@ -53,6 +58,8 @@ export const EXIM: MtaSpec = {
   deliveryHeaders: ['return-path', 'envelope-to', 'delivery-date'],
   envelope: { sender: 'return-path', recipients: 'envelope-to' },
   sizeLimit: 52_428_800,
+  // exim.conf's PLAIN and LOGIN authenticators (AUTH_USER, AUTH_PASSWORD).
+  auth: TEST_ACCOUNT,
 };
 
 /**
@@ -81,5 +88,6 @@ export function mtaFacts(spec: MtaSpec, timeoutS: number | undefined): TargetFac
     domain: TEST_DOMAIN,
     idleTimeoutMs: (timeoutS ?? DEFAULT_TIMEOUT_S) * 1000,
     sizeLimit: spec.sizeLimit,
+    ...(spec.auth && { auth: { ...spec.auth } }),
   };
 }

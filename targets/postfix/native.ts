@@ -5,14 +5,16 @@
  * master.cf with smtpd on 127.0.0.1:PORT, master(8) in the foreground as our
  * child. The queue directories are made as `post-install create-missing`
  * would, from the package's postfix-files, in milliseconds instead of a
- * second (`postfix start` would add seconds more of checks).
+ * second (`postfix start` would add seconds more of checks). AUTH as in the
+ * image: Cyrus SASL with the test account in a sasldb that saslpasswd2 makes
+ * inside the queue directory, where the chrooted smtpd finds it.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { SmtpTestError } from '../../harness/errors.ts';
 import { fromPackage } from '../../harness/paths.ts';
-import { POSTFIX } from '../mta.ts';
+import { POSTFIX, TEST_DOMAIN } from '../mta.ts';
 import { ownedDirs, requireFiles, startNative, systemGroup, systemUser, TLS_CERT, TLS_KEY, type NativeMta, type StartedNativeTarget } from '../native.ts';
 import type { TargetStartOptions } from '../types.ts';
 
@@ -22,6 +24,8 @@ const MASTER_CF = '/usr/share/postfix/master.cf.dist';
 /** The package's list of its files and directories, with owners and modes. */
 const POSTFIX_FILES = '/etc/postfix/postfix-files';
 const NOBODY = { uid: 65534, gid: 65534 }; // virtual_uid_maps/virtual_gid_maps in main.cf
+/** Cyrus SASL's tool (sasl2-bin) that writes the AUTH account into a sasldb. */
+const SASLPASSWD2 = '/usr/sbin/saslpasswd2';
 
 export function startPostfixNative(name: string, opts?: TargetStartOptions): Promise<StartedNativeTarget> {
   return startNative(postfixNative, name, opts);
@@ -33,7 +37,7 @@ const postfixNative: NativeMta = {
   spec: POSTFIX,
 
   check() {
-    requireFiles('Postfix', [POSTCONF, MASTER_CF, TLS_CERT, TLS_KEY]);
+    requireFiles('Postfix', [POSTCONF, MASTER_CF, SASLPASSWD2, TLS_CERT, TLS_KEY]);
     if (!host) {
       const r = spawnSync(POSTCONF, ['-dh', 'daemon_directory', 'mail_version'], { encoding: 'utf8' });
       const [daemonDir, version] = r.stdout.trim().split('\n');
@@ -57,6 +61,7 @@ const postfixNative: NativeMta = {
       maillog_file_prefixes: dir,
       inet_interfaces: '127.0.0.1',
       inet_protocols: 'ipv4',
+      cyrus_sasl_config_path: path.join(etc, 'sasl'),
     };
     if (timeoutS !== undefined) params.smtpd_timeout = `${timeoutS}s`;
     fs.writeFileSync(path.join(etc, 'main.cf'), setParams(fs.readFileSync(fromPackage('targets', 'postfix', 'main.cf'), 'utf8'), params));
@@ -72,9 +77,28 @@ const postfixNative: NativeMta = {
 
     ownedDirs(path.join(dir, 'mail'), ['maildir/new', 'maildir/cur', 'maildir/tmp'], NOBODY);
     createQueue(params.queue_directory!, params.data_directory!);
+    saslAccount(path.join(etc, 'sasl'), params.queue_directory!);
     return { argv: [path.join(host!.daemonDir, 'master'), '-c', etc, '-d'], maildir: path.join(dir, 'mail', 'maildir') };
   },
 };
+
+/**
+ * The image's AUTH setup (targets/postfix/setup.sh) in a private instance:
+ * Cyrus's smtpd.conf in `confDir`, and the account in `queueDir`/etc/sasldb2,
+ * which smtpd, chrooted to the queue directory, opens as /etc/sasldb2.
+ */
+function saslAccount(confDir: string, queueDir: string): void {
+  fs.mkdirSync(confDir);
+  fs.writeFileSync(path.join(confDir, 'smtpd.conf'), ['pwcheck_method: auxprop', 'auxprop_plugin: sasldb', 'mech_list: PLAIN LOGIN', 'sasldb_path: /etc/sasldb2', ''].join('\n'));
+  const etc = path.join(queueDir, 'etc');
+  fs.mkdirSync(etc, { recursive: true });
+  const db = path.join(etc, 'sasldb2');
+  const { user, password } = POSTFIX.auth!;
+  const r = spawnSync(SASLPASSWD2, ['-p', '-c', '-f', db, '-u', TEST_DOMAIN, user], { input: `${password}\n`, encoding: 'utf8' });
+  if (r.status !== 0) throw new SmtpTestError('E_TARGET', `saslpasswd2 failed: ${r.stderr || r.error?.message}`);
+  fs.chownSync(db, 0, systemGroup('Postfix', 'postfix'));
+  fs.chmodSync(db, 0o640);
+}
 
 /** Creates the directories postfix-files lists under $queue_directory and $data_directory. */
 function createQueue(queueDir: string, dataDir: string): void {

@@ -43,7 +43,7 @@ export const POSTFIX: MtaSpec = {
   deliveryHeaders: ['return-path', 'x-original-to', 'delivered-to'],
   envelope: { sender: 'return-path', recipients: 'delivered-to' },
   sizeLimit: 10_240_000,
-  // Cyrus SASL's sasldb in the image (setup.sh); postfix-native offers no AUTH.
+  // Cyrus SASL with a sasldb: made by setup.sh in the image, by postfix-native in its queue directory.
   auth: TEST_ACCOUNT,
 };
 

@@ -14,6 +14,8 @@
  *    own measured figure (first connect to last reply; excludes node + tsx start-up),
  *    and the wall-time figure is printed too. CPU: user+sys of the whole
  *    process for both (`times`), and for smtptest also the run alone.
+ *    smtp-sink's own CPU (from /proc) over each client's active time shows
+ *    when the sink, one process, is what limits the rate.
  *    In the first two modes a third client runs after them in each round: a
  *    plain Node client (scripts/plain-node-client.mjs) with no measuring, to
  *    show what the harness costs on top of Node itself.
@@ -98,13 +100,31 @@ interface Sample {
   cpuPer1k: number;
   runCpuPer1k?: number;
   failed: number;
+  /** smtp-sink's CPU over the client's active time (0..1): near 1, the sink, not the client, sets the rate. */
+  sinkBusy: number;
+}
+
+/** The smtp-sink all modes share (its CPU is read from /proc, per run). */
+let sinkPid: number | undefined;
+const CLOCK_TICKS = 100; // USER_HZ on Linux
+
+/** smtp-sink's user+sys CPU so far, in seconds (NaN where /proc has no such process). */
+function sinkCpuS(): number {
+  try {
+    const stat = fs.readFileSync(`/proc/${sinkPid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) / CLOCK_TICKS; // utime, stime: fields 14 and 15
+  } catch {
+    return NaN;
+  }
 }
 
 async function source(port: number, extra: string, messages: number): Promise<Sample> {
+  const s0 = sinkCpuS();
   const r = await timed(`/usr/sbin/smtp-source ${extra} -s 50 -m ${messages} -l 1000 127.0.0.1:${port}`);
   if (r.code !== 0) throw new Error(`smtp-source failed (${r.code}): ${r.out}`);
   const rate = messages / r.wallS;
-  return { rate, wallRate: rate, cpuPer1k: ((r.userS + r.sysS) / messages) * 1000, failed: 0 };
+  return { rate, wallRate: rate, cpuPer1k: ((r.userS + r.sysS) / messages) * 1000, failed: 0, sinkBusy: (sinkCpuS() - s0) / r.wallS };
 }
 
 /**
@@ -156,6 +176,7 @@ let harnessSize = 1000;
 
 async function harness(port: number, extra: string, messages: number): Promise<Sample> {
   const json = path.join(TMP, 'load.json');
+  const s0 = sinkCpuS();
   const r = await timed(`node ${ROOT}/bin/smtptest.js load -t smtp://127.0.0.1:${port} -c 50 -m ${messages} --size ${harnessSize} --no-progress --json ${json} ${extra}`);
   if (r.code !== 0) throw new Error(`smtptest load failed (${r.code}): ${r.out}`);
   const res = JSON.parse(fs.readFileSync(json, 'utf8')) as LoadResult;
@@ -165,16 +186,19 @@ async function harness(port: number, extra: string, messages: number): Promise<S
     cpuPer1k: ((r.userS + r.sysS) / messages) * 1000,
     runCpuPer1k: ((res.resources.cpuUserMs + res.resources.cpuSystemMs) / 1000 / messages) * 1000,
     failed: res.messages.failed + res.messages.rejected,
+    // The sink works only while the run does: start-up and the JSON at the end are left out.
+    sinkBusy: (sinkCpuS() - s0) / (res.durationMs / 1000),
   };
 }
 
 /** The plain Node client (scripts/plain-node-client.mjs): what Node itself reaches, without the harness's measuring. */
 async function plain(port: number, newConnection: boolean, messages: number): Promise<Sample> {
+  const s0 = sinkCpuS();
   const r = await timed(`node ${ROOT}/scripts/plain-node-client.mjs ${port} ${messages} 50 ${harnessSize}${newConnection ? ' --new-connection' : ''}`);
   if (r.code !== 0) throw new Error(`plain-node-client failed (${r.code}): ${r.out}`);
   const res = JSON.parse(r.out.trim().split('\n').pop()!) as { messages: number; ms: number; cpuMs: number };
   const rate = (res.messages / res.ms) * 1000;
-  return { rate, wallRate: res.messages / r.wallS, cpuPer1k: ((r.userS + r.sysS) / messages) * 1000, runCpuPer1k: (res.cpuMs / 1000 / messages) * 1000, failed: messages - res.messages };
+  return { rate, wallRate: res.messages / r.wallS, cpuPer1k: ((r.userS + r.sysS) / messages) * 1000, runCpuPer1k: (res.cpuMs / 1000 / messages) * 1000, failed: messages - res.messages, sinkBusy: (sinkCpuS() - s0) / (res.ms / 1000) };
 }
 
 const median = (xs: number[]) => {
@@ -206,6 +230,7 @@ function verdict(iv: [number, number], target: number, atLeast: boolean): 'met' 
 
 const f1 = (x: number) => x.toFixed(1);
 const f2 = (x: number) => x.toFixed(2);
+const pct = (x: number) => (Number.isFinite(x) ? `${Math.round(x * 100)}%` : 'n/a');
 
 async function compare(port: number, name: string, a: string, b: string, messages: number, plainMode?: 'keep-alive' | 'new-connection') {
   const pairs: { a: Sample; b: Sample; c?: Sample }[] = [];
@@ -217,7 +242,8 @@ async function compare(port: number, name: string, a: string, b: string, message
     console.log(
       `  ${name} pair ${i + 1}: smtp-source ${f1(sa.rate)}/s, smtptest ${f1(sb.rate)}/s (wall ${f1(sb.wallRate)}/s${sb.failed ? `, ${sb.failed} not accepted` : ''}), ratio ${f2(sb.rate / sa.rate)}` +
         `; CPU per 1000 msgs ${f1(sa.cpuPer1k * 1000)} / ${f1(sb.runCpuPer1k! * 1000)} ms, ratio ${f2(sb.runCpuPer1k! / sa.cpuPer1k)}` +
-        (sc ? `; plain Node client ${f1(sc.rate)}/s, ratio ${f2(sc.rate / sa.rate)}, CPU ${f1(sc.runCpuPer1k! * 1000)} ms` : ''),
+        (sc ? `; plain Node client ${f1(sc.rate)}/s, ratio ${f2(sc.rate / sa.rate)}, CPU ${f1(sc.runCpuPer1k! * 1000)} ms` : '') +
+        `; smtp-sink busy ${pct(sa.sinkBusy)} / ${pct(sb.sinkBusy)}`,
     );
   }
   const plainPairs = pairs.filter((p): p is { a: Sample; b: Sample; c: Sample } => p.c !== undefined);
@@ -236,6 +262,7 @@ async function compare(port: number, name: string, a: string, b: string, message
     cpuRatioRange: [Math.min(...cpuRatios), Math.max(...cpuRatios)],
     ratioInterval: medianInterval(ratios),
     cpuRatioInterval: medianInterval(cpuRatios),
+    sinkBusy: { smtpSource: median(pairs.map((p) => p.a.sinkBusy)), smtptest: median(pairs.map((p) => p.b.sinkBusy)) },
     cpuPer1k: { smtpSource: median(pairs.map((p) => p.a.cpuPer1k)), smtptestProcess: median(pairs.map((p) => p.b.cpuPer1k)), smtptestRun: median(pairs.map((p) => p.b.runCpuPer1k!)) },
     plainNode: plainPairs.length
       ? { rate: median(plainPairs.map((p) => p.c.rate)), ratio: median(plainPairs.map((p) => p.c.rate / p.a.rate)), smtptestOverPlain: median(plainPairs.map((p) => p.b.rate / p.c.rate)), runCpuPer1k: median(plainPairs.map((p) => p.c.runCpuPer1k!)) }
@@ -244,6 +271,10 @@ async function compare(port: number, name: string, a: string, b: string, message
   console.log(
     `  ${name}: median ratio ${f2(summary.ratio)} (min ${f2(summary.ratioMin)}; by smtptest's wall time ${f2(summary.ratioWall)}); CPU (user+sys) per 1000 msgs: smtp-source ${f2(summary.cpuPer1k.smtpSource * 1000)} ms, smtptest ${f2(summary.cpuPer1k.smtptestRun * 1000)} ms run / ${f2(summary.cpuPer1k.smtptestProcess * 1000)} ms whole process; median of the pairs' CPU ratios (smtptest run / smtp-source) ${f2(summary.cpuRatio)} (${f2(summary.cpuRatioRange[0]!)}-${f2(summary.cpuRatioRange[1]!)})`,
   );
+  const busy = summary.sinkBusy;
+  console.log(`  ${name}: smtp-sink busy (median) ${pct(busy.smtpSource)} of smtp-source's run time, ${pct(busy.smtptest)} of smtptest's`);
+  if (busy.smtpSource >= 0.9)
+    console.log(`  ${name}: note: smtp-sink (one process) was near a full core in smtp-source's runs, so the sink, not the client, set that rate; the rate ratio then says more about the sink's cost per message under each client than about the clients`);
   const t = TARGETS[name];
   if (t) {
     const rv = verdict(summary.ratioInterval, t.rate, true);
@@ -297,6 +328,7 @@ async function main() {
   const asRoot = process.getuid?.() === 0;
   const sinkArgs = [...(asRoot ? ['-u', 'nobody'] : []), '-m', '10000', '-t', '100', `127.0.0.1:${port}`, '4096'];
   const sink: ChildProcess = spawn('/usr/sbin/smtp-sink', sinkArgs, { stdio: 'ignore' });
+  sinkPid = sink.pid;
   const load1 = os.loadavg()[0]!;
   console.log(`bench-vs-smtp-source: ${os.cpus().length} CPUs, load average ${f2(load1)} at start; smtp-sink ${sinkArgs.join(' ')}`);
   if (load1 > 0.5) console.log('  note: the machine is not idle (other work is running), so these figures are noisy');
